@@ -1,0 +1,42 @@
+# Hashwall: `make run` runs the wall on config.json, `make test` runs every test.
+# Both install the Debian packages they need first (apt-get update, then install what is missing).
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+# Build-time C libraries: SQLite for the journal (GRDB).
+APT_PACKAGES := libsqlite3-dev
+
+.PHONY: all deps build run test release clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) dpkg --configure -a; \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	.build/debug/hashwall --config config.json
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+# One self-contained binary (static Swift runtime; pages and demo sample embedded) in dist/.
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+	mkdir -p dist
+	cp .build/release/hashwall dist/hashwall
+	strip dist/hashwall
+	@echo "dist/hashwall: copy it with a config.json; it needs only Debian's libsqlite3-0 and libc."
+
+clean:
+	rm -rf .build dist

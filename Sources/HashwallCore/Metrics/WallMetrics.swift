@@ -1,0 +1,33 @@
+import CoreMetrics
+import Metrics
+
+/// The core's metrics, made from the factory the server chooses (Prometheus), so that each app in a test
+/// process has its own registry and nothing is bootstrapped globally.
+public struct WallMetrics: Sendable {
+    public let postsAccepted: [ChannelKind: Counter]
+    public let duplicatesMerged: Counter
+    public let repostsCounted: Counter
+    public let sseClients: Gauge
+    /// Frames handed to clients: one per event per connected client.
+    public let eventsSent: Counter
+    public let slowClientsDropped: Counter
+    public let commitBatchSize: Recorder
+    public let commitLatency: Timer
+
+    /// Metrics that go nowhere, for tests of the core.
+    public static var discarding: WallMetrics { WallMetrics(factory: NOOPMetricsHandler.instance) }
+
+    public init(factory: any MetricsFactory) {
+        self.postsAccepted = Dictionary(
+            uniqueKeysWithValues: ChannelKind.allCases.map {
+                ($0, Counter(label: "hashwall_posts_accepted_total", dimensions: [("channel", $0.rawValue)], factory: factory))
+            })
+        self.duplicatesMerged = Counter(label: "hashwall_duplicates_merged_total", factory: factory)
+        self.repostsCounted = Counter(label: "hashwall_reposts_counted_total", factory: factory)
+        self.sseClients = Gauge(label: "hashwall_sse_clients", factory: factory)
+        self.eventsSent = Counter(label: "hashwall_sse_frames_sent_total", factory: factory)
+        self.slowClientsDropped = Counter(label: "hashwall_sse_slow_clients_dropped_total", factory: factory)
+        self.commitBatchSize = Recorder(label: "hashwall_journal_commit_batch_size", factory: factory)
+        self.commitLatency = Timer(label: "hashwall_journal_commit_duration_seconds", factory: factory)
+    }
+}

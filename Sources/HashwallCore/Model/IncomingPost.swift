@@ -1,0 +1,36 @@
+import Foundation
+
+/// A post as a channel hands it to the ``Intake``, before normalisation and merging.
+public struct IncomingPost: Sendable, Hashable {
+    public var id: PostID
+    public var channel: ChannelKind
+    public var author: Author
+    public var text: String
+    /// When the source says it was written; `nil` means now. Clamped to the arrival time when in the future.
+    public var createdAt: Date?
+    public var url: String?
+    public var media: [String]
+    /// The source's own repost field (a boost, a retweet), naming the original.
+    public var repostOf: PostID?
+    /// Who wrote it, for merging only, when the shown handle is not unique enough (a masked phone number);
+    /// `nil` means the handle, else the name.
+    public var authorKey: String?
+    /// Separates dedupe keys of otherwise equal content, e.g. each loop of the demo sample; `nil` for real channels.
+    public var dedupeScope: String?
+
+    public init(
+        id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date? = nil,
+        url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, dedupeScope: String? = nil
+    ) {
+        self.id = id
+        self.channel = channel
+        self.author = author
+        self.text = text
+        self.createdAt = createdAt
+        self.url = url
+        self.media = media
+        self.repostOf = repostOf
+        self.authorKey = authorKey
+        self.dedupeScope = dedupeScope
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// One message on the wall, whichever channel brought it. A plain value: share it across tasks freely.
+///
+/// Its JSON is the public contract (DESIGN.md): fields may be added, never renamed.
+public struct Post: Sendable, Hashable, Identifiable {
+    /// `channel:source:native-id`; stable across redeliveries.
+    public let id: PostID
+    public let channel: ChannelKind
+    public var author: Author
+    /// Normalised: NFC, folded whitespace, no control or bidi-override characters. Rendered as text, never HTML.
+    public var text: String
+    public var createdAt: Date
+    public var receivedAt: Date
+    /// The post's permalink at its source, when it has one.
+    public var url: String?
+    /// Links to attached pictures, shown only where the configuration allows them.
+    public var media: [String]
+    /// Normalised tags: lower case, accents folded, no `#`.
+    public var hashtags: [String]
+    /// URLs, mentions and hashtags found in `text`.
+    public var spans: [TextSpan]
+    /// How many reposts of this post the wall has seen.
+    public var reposts: Int
+    public var pinned: Bool
+
+    public init(
+        id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date, receivedAt: Date,
+        url: String? = nil, media: [String] = [], hashtags: [String] = [], spans: [TextSpan] = [],
+        reposts: Int = 0, pinned: Bool = false
+    ) {
+        self.id = id
+        self.channel = channel
+        self.author = author
+        self.text = text
+        self.createdAt = createdAt
+        self.receivedAt = receivedAt
+        self.url = url
+        self.media = media
+        self.hashtags = hashtags
+        self.spans = spans
+        self.reposts = reposts
+        self.pinned = pinned
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Turns text from outside into the form the wall stores and compares.
+///
+/// Normalised text is NFC, has no control characters (line breaks excepted) and no bidi embedding,
+/// override or isolate characters, has every run of horizontal white space folded to one space, no space
+/// at either end of a line, at most two line breaks in a row, and nothing blank at either end.
+public enum TextNormaliser {
+    /// Returns `text` normalised as described above.
+    public static func normalise(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        var pendingBreaks = 0
+        var previousWasCR = false
+        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
+            let isCR = scalar == "\r"
+            defer { previousWasCR = isCR }
+            switch Self.classify(scalar) {
+            case .drop:
+                continue
+            case .lineBreak:
+                if scalar == "\n" && previousWasCR { continue }  // CR LF is one break
+                pendingSpace = false  // no space at the end of a line
+                if !out.isEmpty { pendingBreaks = min(pendingBreaks + 1, 2) }
+            case .space:
+                if !out.isEmpty && pendingBreaks == 0 { pendingSpace = true }
+            case .keep:
+                if pendingBreaks > 0 {
+                    out.append(contentsOf: String(repeating: "\n", count: pendingBreaks).unicodeScalars)
+                } else if pendingSpace {
+                    out.append(" ")
+                }
+                pendingBreaks = 0
+                pendingSpace = false
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// The comparison form of already normalised text: lower case, accents removed, all white space as one
+    /// space. `#CapComNét` and `#capcomnet` fold to the same string.
+    public static func fold(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
+            if scalar.properties.generalCategory == .nonspacingMark { continue }
+            if scalar.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                out.append(" ")
+                pendingSpace = false
+            }
+            out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+        }
+        return String(out).precomposedStringWithCanonicalMapping
+    }
+
+    private enum ScalarClass { case keep, space, lineBreak, drop }
+
+    private static func classify(_ scalar: Unicode.Scalar) -> ScalarClass {
+        switch scalar.value {
+        case 0x0A, 0x0D, 0x0B, 0x0C, 0x85, 0x2028, 0x2029:
+            return .lineBreak
+        case 0x09:
+            return .space
+        case 0x202A...0x202E, 0x2066...0x2069:  // bidi embeddings, overrides and isolates
+            return .drop
+        case 0x200B, 0xFEFF, 0x2060:  // zero-width space, BOM, word joiner: invisible, used to dodge filters
+            return .drop
+        default:
+            break
+        }
+        let category = scalar.properties.generalCategory
+        if category == .control || category == .surrogate {
+            return .drop
+        }
+        if category == .spaceSeparator { return .space }
+        return .keep
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import Synchronization
+
+/// Each channel's state, as `/healthz` and the consoles show it. Channels write, the server reads.
+public final class ChannelStatusBoard: Sendable {
+    public enum State: String, Sendable, Codable {
+        case starting, running, failing, stopped
+    }
+
+    /// One channel's state, its counts and its last error (never a secret, never a phone number).
+    public struct Status: Sendable, Codable, Equatable {
+        public var state: State
+        public var posts: Int = 0
+        public var lastPostAt: Date?
+        public var lastError: String?
+        public var errors: Int = 0
+    }
+
+    private let statuses = Mutex<[String: Status]>([:])
+
+    public init() {}
+
+    /// Sets a channel's state; `error` is recorded (and counted) when given.
+    public func set(_ channel: String, _ state: State, error: String? = nil) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: state)
+            status.state = state
+            if let error {
+                status.lastError = error
+                status.errors += 1
+            }
+            statuses[channel] = status
+        }
+    }
+
+    /// Counts a post accepted from `channel`.
+    public func recordPost(_ channel: String, at date: Date) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .running)
+            status.posts += 1
+            status.lastPostAt = date
+            statuses[channel] = status
+        }
+    }
+
+    /// Every channel's status now.
+    public var snapshot: [String: Status] { self.statuses.withLock { $0 } }
+}

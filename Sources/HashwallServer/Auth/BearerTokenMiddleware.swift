@@ -1,0 +1,36 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Lets a request through only with `Authorization: Bearer <expected>`; 401 otherwise.
+/// The comparison takes the same time wherever the tokens differ.
+struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
+    let expected: String
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+            Self.constantTimeEqual(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), self.expected)
+        else {
+            throw UnauthorizedError()
+        }
+        return try await next(request, context)
+    }
+
+    /// Compares digests of both strings, so neither the length nor the first differing byte shows in the timing.
+    static func constantTimeEqual(_ given: String, _ expected: String) -> Bool {
+        let a = SHA256.hash(data: Array(given.utf8))
+        let b = SHA256.hash(data: Array(expected.utf8))
+        var difference: UInt8 = 0
+        for (x, y) in zip(a, b) { difference |= x ^ y }
+        return difference == 0
+    }
+}
+
+struct UnauthorizedError: HTTPResponseError {
+    var status: HTTPResponse.Status { .unauthorized }
+    var headers: HTTPFields { [.wwwAuthenticate: #"Bearer realm="hashwall""#, .contentType: "application/json; charset=utf-8"] }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: self.status, headers: self.headers, body: .init(byteBuffer: JSONBody.encode(["error": "missing or wrong bearer token"])))
+    }
+}

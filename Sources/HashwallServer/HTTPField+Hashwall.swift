@@ -1,0 +1,9 @@
+import HTTPTypes
+
+extension HTTPField.Name {
+    // Literals that cannot fail, declared once (STYLE §4).
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    static let xAccelBuffering = HTTPField.Name("X-Accel-Buffering")!
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+}

@@ -1,0 +1,57 @@
+import Foundation
+import HashwallCore
+import Hummingbird
+import NIOCore
+
+/// `GET /api/posts` and `POST /api/ingest`. Handlers stay thin: decode, call the core, encode.
+struct PostRoutes {
+    let intake: Intake
+    let ingestToken: String
+
+    func add(to router: Router<HashwallRequestContext>) {
+        let api = router.group("api")
+        api.get("posts", use: self.listPosts)
+        api.group("ingest")
+            .add(middleware: BearerTokenMiddleware(expected: self.ingestToken))
+            .post(use: self.ingest)
+    }
+
+    struct PostsPage: Encodable {
+        var posts: [Post]
+        var lastEventId: String
+    }
+
+    @Sendable func listPosts(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        var limit = 50
+        if let text = query["limit"] {
+            guard let value = Int(text), (1...500).contains(value) else { throw InvalidField("limit", "must be a whole number from 1 to 500") }
+            limit = value
+        }
+        let before = query["before"].map { PostID(String($0)) }
+        let snapshot = try await self.intake.snapshot(limit: limit, before: before)
+        return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent)))
+    }
+
+    struct Accepted: Encodable { var id: String }
+
+    @Sendable func ingest(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw APIError(.unsupportedMediaType, "Content-Type must be application/json")
+        }
+        let limit = context.maxUploadSize
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
+            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
+        }
+        let body = try IngestBody.decode(Array(buffer.readableBytesView))
+        let id = try await self.intake.accept(try body.incoming())
+        return JSONBody.response(Accepted(id: id.rawValue), status: .accepted)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HashwallCore
+import Logging
+
+extension HashwallConfig {
+    /// Every problem with the values, each named by its path (`server.port: must be 1 to 65535, got 0`).
+    func validate() -> [String] {
+        var problems: [String] = []
+        func check(_ ok: Bool, _ problem: @autoclosure () -> String) { if !ok { problems.append(problem()) } }
+        check((0...65535).contains(self.server.port), "server.port: must be 0 to 65535 (0 picks a free port), got \(self.server.port)")
+        check(!self.server.host.isEmpty, "server.host: must not be empty")
+        if let publicURL = self.server.publicURL {
+            let scheme = URL(string: publicURL)?.scheme?.lowercased()
+            check(scheme == "http" || scheme == "https", "server.publicURL: must be an http or https URL, got \"\(publicURL)\"")
+        }
+        check(self.server.idleTimeoutSeconds > 0, "server.idleTimeoutSeconds: must be more than 0, got \(self.server.idleTimeoutSeconds)")
+        check(self.server.sseRetryMilliseconds >= 100, "server.sseRetryMilliseconds: must be at least 100, got \(self.server.sseRetryMilliseconds)")
+        check(self.server.heartbeatSeconds > 0, "server.heartbeatSeconds: must be more than 0, got \(self.server.heartbeatSeconds)")
+        check(self.server.replayWindow >= 1, "server.replayWindow: must be at least 1, got \(self.server.replayWindow)")
+        check(self.server.clientQueue >= 8, "server.clientQueue: must be at least 8, got \(self.server.clientQueue)")
+        check(self.channels.demo.intervalSeconds > 0, "channels.demo.intervalSeconds: must be more than 0, got \(self.channels.demo.intervalSeconds)")
+        check(["post", "pre"].contains(self.moderation.mode), "moderation.mode: must be \"post\" or \"pre\", got \"\(self.moderation.mode)\"")
+        check(!self.storage.path.isEmpty, "storage.path: must not be empty")
+        check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
+        check(
+            self.storage.maxRememberedKeys >= self.storage.maxPosts * 4,
+            "storage.maxRememberedKeys: must be at least 4 × storage.maxPosts (\(self.storage.maxPosts * 4)), got \(self.storage.maxRememberedKeys)")
+        for (index, tag) in self.event.hashtags.enumerated() {
+            check(!Hashtags.fold(tag).isEmpty, "event.hashtags[\(index)]: must not be empty")
+        }
+        check(["dark", "light"].contains(self.wall.theme), "wall.theme: must be \"dark\" or \"light\", got \"\(self.wall.theme)\"")
+        check(["fr", "en"].contains(self.wall.language), "wall.language: must be \"fr\" or \"en\", got \"\(self.wall.language)\"")
+        check(
+            Logger.Level(rawValue: self.log.level) != nil,
+            "log.level: must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(self.log.level)\"")
+        return problems
+    }
+}

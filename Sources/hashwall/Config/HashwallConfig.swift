@@ -1,0 +1,72 @@
+import HashwallCore
+
+/// `config.json`, decoded. Every key has a default, so a file only says what differs; secrets never live here
+/// (they come from the environment, see ``Secrets``).
+struct HashwallConfig: Codable, Sendable, Equatable {
+    struct Event: Codable, Sendable, Equatable {
+        var name = "Hashwall"
+        /// The event's hashtags, with or without `#`.
+        var hashtags: [String] = []
+    }
+
+    struct Server: Codable, Sendable, Equatable {
+        var host = "127.0.0.1"
+        var port = 8080
+        /// The URL people and gateways use to reach the wall (QR code, links, webhook signatures).
+        var publicURL: String?
+        /// Idle keep-alive connections are closed after this; it never cuts an SSE stream in progress.
+        var idleTimeoutSeconds = 60.0
+        /// The `retry:` hint sent to browsers, in milliseconds.
+        var sseRetryMilliseconds = 3000
+        /// Comment sent on every stream this often, so proxies keep it open and dead clients are found.
+        var heartbeatSeconds = 15.0
+        /// Events kept for `Last-Event-ID` replay.
+        var replayWindow = 4096
+        /// Frames a client may fall behind before it is dropped (it reconnects and replays).
+        var clientQueue = 512
+    }
+
+    struct Channels: Codable, Sendable, Equatable {
+        struct Demo: Codable, Sendable, Equatable {
+            var enabled = false
+            /// Seconds between two sample posts.
+            var intervalSeconds = 3.0
+        }
+        var demo = Demo()
+    }
+
+    struct Moderation: Codable, Sendable, Equatable {
+        var mode = "post"
+        var blocklist: [String] = []
+        var trusted: [String] = []
+    }
+
+    struct Storage: Codable, Sendable, Equatable {
+        /// The SQLite database; relative to the working directory.
+        var path = "hashwall.sqlite"
+        var synchronous = Journal.Synchronous.full
+        /// Posts kept in memory (the newest; pinned ones are kept too).
+        var maxPosts = 2000
+        /// Dedupe keys remembered, so late redeliveries of evicted posts stay duplicates.
+        var maxRememberedKeys = 200_000
+    }
+
+    struct Wall: Codable, Sendable, Equatable {
+        var title = "Hashwall"
+        var howToContribute = ""
+        var theme = "dark"
+        var language = "fr"
+    }
+
+    struct Log: Codable, Sendable, Equatable {
+        var level = "info"
+    }
+
+    var event = Event()
+    var server = Server()
+    var channels = Channels()
+    var moderation = Moderation()
+    var storage = Storage()
+    var wall = Wall()
+    var log = Log()
+}

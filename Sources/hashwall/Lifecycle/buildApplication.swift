@@ -1,0 +1,59 @@
+import Foundation
+import HashwallChannels
+import HashwallCore
+import HashwallServer
+import Hummingbird
+import Logging
+import Metrics
+import NIOCore
+import Prometheus
+import ServiceLifecycle
+
+/// The wall, assembled: journal, hub, intake, channels and the HTTP server, as one Hummingbird application
+/// whose services start in that order and stop in reverse (the server first, so open streams end at once).
+///
+/// Used by the executable and by the end-to-end tests alike.
+/// - Throws: ``JournalError`` when the database can't be opened; nothing is bound then.
+func buildApplication(
+    _ config: HashwallConfig, secrets: Secrets, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let registry = PrometheusCollectorRegistry()
+    let metrics = WallMetrics(factory: PrometheusMetricsFactory(registry: registry))
+    let status = ChannelStatusBoard()
+    let hub = EventHub(
+        limits: EventHub.Limits(
+            replayWindow: config.server.replayWindow, clientQueue: config.server.clientQueue,
+            heartbeat: .milliseconds(Int64(config.server.heartbeatSeconds * 1000))),
+        metrics: metrics, logger: logger)
+    let path = config.storage.path
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let journal = try Journal(path: path, synchronous: config.storage.synchronous, hub: hub, metrics: metrics, logger: logger)
+    let limits = StoreLimits(maxPosts: config.storage.maxPosts, maxRememberedKeys: config.storage.maxRememberedKeys)
+    let intake = try Intake(journal: journal, hub: hub, limits: limits, metrics: metrics, status: status)
+    status.set("api", .running)
+
+    var services: [any Service] = [journal, hub]
+    if config.channels.demo.enabled {
+        let samples = try DemoSample.bundled()
+        services.append(
+            DemoChannel(
+                samples: samples, intake: intake, interval: .milliseconds(Int64(config.channels.demo.intervalSeconds * 1000)),
+                status: status, logger: logger))
+        status.set("demo", .starting)
+    }
+
+    let server = WallServer(
+        intake: intake, hub: hub, status: status, registry: registry, ingestToken: secrets.ingestToken,
+        settings: WallSettings(
+            title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
+            howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language),
+        retryMilliseconds: config.server.sseRetryMilliseconds)
+    return Application(
+        router: server.router(),
+        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
+        configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "hashwall"),
+        services: services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.server.port) },
+        logger: logger)
+}

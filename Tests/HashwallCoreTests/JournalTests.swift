@@ -1,0 +1,94 @@
+import Foundation
+import HashwallCore
+import HashwallTestSupport
+import Logging
+import Testing
+
+/// Opens a journal and intake on `path`, runs the journal's writer around `body`, then stops it.
+func withWall<T: Sendable>(
+    path: String, limits: StoreLimits = StoreLimits(maxPosts: 100, maxRememberedKeys: 10_000), hubLimits: EventHub.Limits = .init(),
+    _ body: @Sendable (Intake, EventHub, Journal) async throws -> T
+) async throws -> T {
+    let logger = Logger(label: "test")
+    let hub = EventHub(limits: hubLimits, metrics: .discarding, logger: logger)
+    let journal = try Journal(path: path, hub: hub, metrics: .discarding, logger: logger)
+    let intake = try Intake(journal: journal, hub: hub, limits: limits, metrics: .discarding, status: ChannelStatusBoard())
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { await journal.run() }
+        defer { group.cancelAll() }
+        return try await body(intake, hub, journal)
+    }
+}
+
+func incoming(_ id: String, name: String = "Claire", text: String) -> IncomingPost {
+    IncomingPost(id: PostID(id), channel: .api, author: Author(name: name), text: text)
+}
+
+@Suite struct JournalTests {
+    @Test func acceptedPostsAndTheEventCounterSurviveARestart() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path) { intake, _, _ in
+            for i in 0..<5 { _ = try await intake.accept(incoming("api:\(i)", name: "A\(i)", text: "post \(i)")) }
+            _ = try await intake.accept(incoming("api:0", name: "A0", text: "post 0, edited"))
+        }
+        try await withWall(path: path) { intake, hub, _ in
+            let snapshot = try await intake.snapshot(limit: 10)
+            #expect(snapshot.posts.count == 5)
+            #expect(snapshot.posts.contains { $0.text == "post 0, edited" })
+            #expect(snapshot.lastEvent == 6)
+            #expect(hub.lastEvent == 6)
+            // A redelivery after the restart is still a duplicate, and numbers keep rising.
+            #expect(try await intake.accept(incoming("api:3", name: "A3", text: "post 3")) == PostID("api:3"))
+            _ = try await intake.accept(incoming("api:new", text: "after restart"))
+            #expect(hub.lastEvent == 7)
+        }
+    }
+
+    @Test func concurrentAcceptsAreCommittedTogether() async throws {
+        let directory = try TemporaryDirectory()
+        let registry = BatchCounter()
+        try await withWall(path: directory.file("wall.sqlite")) { intake, hub, journal in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for i in 0..<200 {
+                    group.addTask { _ = try await intake.accept(incoming("api:\(i)", name: "N\(i)", text: "concurrent \(i)")) }
+                }
+                try await group.waitForAll()
+            }
+            #expect(hub.lastEvent == 200)
+            await registry.set(try journal.commitCount())
+        }
+        let commits = await registry.value
+        #expect(commits < 200, "200 concurrent posts took \(commits) commits: no group commit")
+    }
+
+    @Test func aCorruptFileStopsStartUpNamingTheFileAndIsLeftUntouched() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        let garbage = Data(String(repeating: "this is not a database ", count: 200).utf8)
+        try garbage.write(to: URL(fileURLWithPath: path))
+        let hub = EventHub(metrics: .discarding, logger: Logger(label: "test"))
+        do {
+            _ = try Journal(path: path, hub: hub, metrics: .discarding, logger: Logger(label: "test"))
+            Issue.record("a corrupt database was opened")
+        } catch let error as JournalError {
+            #expect(error.description.contains(path))
+            #expect(error.description.contains("not a database"))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test func aDatabaseFromANewerVersionIsRefused() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path) { _, _, journal in try journal.recordForeignMigration("v99: from the future") }
+        #expect(throws: JournalError.self) {
+            _ = try Journal(path: path, hub: EventHub(metrics: .discarding, logger: Logger(label: "t")), metrics: .discarding, logger: Logger(label: "t"))
+        }
+    }
+}
+
+actor BatchCounter {
+    var value = 0
+    func set(_ value: Int) { self.value = value }
+}

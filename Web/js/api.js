@@ -1,0 +1,97 @@
+// js/api.js: calls to /api/…. Each one retries with backoff and never throws: failure is a `null` result.
+
+import { backoffDelay, sleep } from "./backoff.js";
+import { compareNewestFirst } from "./post-set.js";
+
+const THEMES = new Set(["dark", "light"]);
+const LANGUAGES = new Set(["fr", "en"]);
+
+/** What the page shows when /api/wall cannot say better (a 4xx, or a body that is not the expected object). */
+export const DEFAULT_WALL = Object.freeze({ title: "Hashwall", hashtags: [], howToContribute: "", theme: "dark", language: "fr" });
+
+async function attempt(path) {
+  try {
+    const response = await fetch(path, { headers: { Accept: "application/json" }, cache: "no-store" });
+    if (!response.ok) {
+      // Server errors, timeouts and rate limits pass; other 4xx answers would be the same next time.
+      const status = response.status;
+      return { ok: false, retry: status >= 500 || status === 408 || status === 429 };
+    }
+    return { ok: true, data: await response.json() };
+  } catch {
+    return { ok: false, retry: true }; // network down, server restarting, or a body that is not JSON
+  }
+}
+
+/** GETs `path` as JSON, trying up to `attempts` times with backoff between tries. Resolves to the data or `null`. */
+async function getJSON(path, attempts) {
+  for (let failures = 0; ; ) {
+    const outcome = await attempt(path);
+    if (outcome.ok) return outcome.data;
+    failures += 1;
+    if (!outcome.retry || failures >= attempts) return null;
+    await sleep(backoffDelay(failures - 1));
+  }
+}
+
+function text(value) {
+  return typeof value === "string" ? value : "";
+}
+
+function instant(value) {
+  const ms = typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+/**
+ * A post from the server, checked and reduced to the fields the pages use, or `null` when it has no
+ * usable id or text. Times gain `createdMs`/`receivedMs` (milliseconds) for sorting. Nothing here is trusted as markup.
+ */
+export function asPost(value) {
+  if (!value || typeof value !== "object") return null;
+  if (typeof value.id !== "string" || value.id === "" || typeof value.text !== "string") return null;
+  const author = value.author && typeof value.author === "object" ? value.author : {};
+  const created = instant(value.createdAt);
+  const received = instant(value.receivedAt);
+  const now = Date.now();
+  return {
+    id: value.id,
+    channel: text(value.channel),
+    author: { name: text(author.name), handle: text(author.handle) || null },
+    text: value.text,
+    createdMs: created ?? received ?? now,
+    receivedMs: received ?? created ?? now,
+    url: text(value.url) || null,
+    reposts: Number.isInteger(value.reposts) && value.reposts > 0 ? value.reposts : 0,
+    pinned: value.pinned === true,
+    spans: Array.isArray(value.spans) ? value.spans : [],
+  };
+}
+
+/** `/api/wall`, retried while the server is unreachable; `DEFAULT_WALL` fields fill whatever is missing or invalid. */
+export async function fetchWall({ attempts = Infinity } = {}) {
+  const data = (await getJSON("/api/wall", attempts)) ?? {};
+  const hashtags = Array.isArray(data.hashtags) ? data.hashtags.filter((tag) => typeof tag === "string" && tag !== "") : [];
+  return {
+    title: text(data.title) || DEFAULT_WALL.title,
+    hashtags: hashtags.map((tag) => tag.replace(/^#/, "")),
+    howToContribute: text(data.howToContribute),
+    theme: THEMES.has(data.theme) ? data.theme : DEFAULT_WALL.theme,
+    language: LANGUAGES.has(data.language) ? data.language : DEFAULT_WALL.language,
+  };
+}
+
+/**
+ * `/api/posts?limit=N[&before=ID]`: `{ posts, lastEventId, complete }` with posts checked by `asPost` and
+ * sorted newest first (`complete`: the server had fewer than `limit` to give, so there is nothing older), or `null` after `attempts` failures (or at once on a 4xx such as an unknown `before`).
+ */
+export async function fetchPosts({ limit, before = null, attempts = Infinity }) {
+  let path = `/api/posts?limit=${encodeURIComponent(limit)}`;
+  if (before) path += `&before=${encodeURIComponent(before)}`;
+  const data = await getJSON(path, attempts);
+  if (!data || !Array.isArray(data.posts)) return null;
+  const posts = data.posts.map(asPost).filter(Boolean).sort(compareNewestFirst);
+  const id = data.lastEventId;
+  const lastEventId = typeof id === "string" || typeof id === "number" ? String(id) : null;
+  return { posts, lastEventId, complete: data.posts.length < limit };
+}

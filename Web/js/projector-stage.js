@@ -1,0 +1,80 @@
+// js/projector-stage.js: the projector's posts: the spotlight rotation plus the column of the most recent.
+
+import { fitText } from "./fit-text.js";
+import { createPostSet } from "./post-set.js";
+import { createRotation, rotationOrder } from "./rotation.js";
+
+const COLUMN_SIZE = 6;
+// Bound: the newest 30 posts plus any pinned ones (at most 8 kept); older posts are forgotten.
+const MAX_POSTS = 30;
+const MAX_PINNED = 8;
+
+/**
+ * Keeps the posts the projector needs and shows them: `spotlight` (from `createSpotlight`) cycles through
+ * `rotationOrder`, `column` (a `createCardList` with max 6) shows the six most recent, the spotlit one marked.
+ * Returns `load(posts)`, `receive(post)`, `update(post)`, `remove(id)`: the handlers for snapshots and events.
+ */
+export function createStage({ spotlight, column }) {
+  const posts = createPostSet();
+
+  function trim() {
+    while (posts.size > MAX_POSTS) {
+      const pinnedCount = posts.list().filter((post) => post.pinned).length;
+      const victim = pinnedCount > MAX_PINNED ? posts.oldestWhere((post) => post.pinned) : posts.oldestWhere((post) => !post.pinned);
+      posts.remove((victim ?? posts.last()).id);
+    }
+  }
+
+  function markSpotlit() {
+    for (const post of column.list()) column.node(post.id)?.classList.toggle("is-spotlit", post.id === rotation.currentId);
+  }
+
+  function syncColumn() {
+    column.replaceAll(posts.list().slice(0, COLUMN_SIZE));
+    for (const post of column.list()) fitText(column.node(post.id));
+    markSpotlit();
+  }
+
+  const rotation = createRotation({
+    candidates: () => rotationOrder(posts.list()),
+    lookup: (id) => posts.get(id),
+    show(post) {
+      spotlight.show(post);
+      markSpotlit();
+    },
+    clear() {
+      spotlight.clear();
+      markSpotlit();
+    },
+  });
+
+  return {
+    load(list) {
+      posts.clear();
+      for (const post of list) posts.upsert(post);
+      trim();
+      syncColumn();
+      rotation.refresh();
+    },
+    receive(post) {
+      const isNew = !posts.has(post.id);
+      posts.upsert(post);
+      trim();
+      if (!posts.has(post.id)) return; // older than everything kept
+      syncColumn();
+      if (isNew) rotation.fresh(post.id);
+      else rotation.updated(post);
+    },
+    update(post) {
+      if (!posts.has(post.id)) return;
+      posts.upsert(post);
+      syncColumn();
+      rotation.updated(post);
+    },
+    remove(id) {
+      if (!posts.remove(id)) return;
+      syncColumn();
+      rotation.removed(id);
+    },
+  };
+}

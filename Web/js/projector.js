@@ -1,0 +1,44 @@
+// js/projector.js: entry point of the projector view (GET /projector). Wires the modules together, nothing else.
+
+import { fetchPosts, fetchWall } from "./api.js";
+import { createCardList } from "./cards.js";
+import { connectEvents } from "./events.js";
+import { fitText } from "./fit-text.js";
+import { createStage } from "./projector-stage.js";
+import { renderPost } from "./render-post.js";
+import { keepScreenAwake, toggleFullscreenOnKey } from "./screen.js";
+import { createSpotlight } from "./spotlight.js";
+import { startClock } from "./time.js";
+import { applyWallSettings } from "./wall-settings.js";
+
+const SNAPSHOT_SIZE = 30;
+const COLUMN_SIZE = 6;
+const byId = (id) => document.getElementById(id);
+
+keepScreenAwake();
+toggleFullscreenOnKey();
+
+const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: SNAPSHOT_SIZE })]);
+applyWallSettings(wall);
+const template = byId("post-card");
+const render = (post) => renderPost(template, post, { language: wall.language, links: false });
+const stage = createStage({
+  spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render),
+  column: createCardList(byId("column"), { render, max: COLUMN_SIZE }),
+});
+stage.load(snapshot?.posts ?? []);
+
+const connectionMark = byId("connection");
+connectEvents({
+  lastEventId: snapshot?.lastEventId ?? null,
+  loadSnapshot: () => fetchPosts({ limit: SNAPSHOT_SIZE, attempts: 3 }),
+  onSnapshot: (fresh) => stage.load(fresh.posts),
+  onPost: stage.receive,
+  onUpdate: stage.update,
+  onRemove: stage.remove,
+  onConnectionChange: (connected) => {
+    connectionMark.hidden = connected;
+  },
+});
+startClock(document, wall.language);
+window.addEventListener("resize", () => fitText(document.body));

@@ -1,0 +1,67 @@
+// js/strings.js: the interface's words in French and English. Post data never passes through here.
+
+const STRINGS = {
+  fr: {
+    loading: "Chargement des messages…",
+    reconnecting: "Reconnexion…",
+    emptyLead: "Pas encore de message : lancez la conversation !",
+    loadOlder: "Charger les messages plus anciens",
+    loadingOlder: "Chargement…",
+    olderFailed: "Le chargement a échoué. Réessayez dans un instant.",
+    noOlder: "Vous avez tout lu. Merci !",
+    backToNewest: "Revenir aux plus récents",
+    anonymous: "Anonyme",
+    pinned: "Épinglé",
+    reposts: "partages",
+    channelEmail: "E-mail",
+    channelDemo: "Démo",
+    welcomeTitle: "Bienvenue !",
+    welcomeLead: "Le mur attend vos messages",
+    postsLabel: "Messages",
+    newPosts: (count) => (count === 1 ? "1 nouveau message" : `${count} nouveaux messages`),
+    announceOne: (name) => `Nouveau message de ${name}`,
+    announceMany: (count) => `${count} nouveaux messages`,
+  },
+  en: {
+    loading: "Loading posts…",
+    reconnecting: "Reconnecting…",
+    emptyLead: "No posts yet: start the conversation!",
+    loadOlder: "Load older posts",
+    loadingOlder: "Loading…",
+    olderFailed: "Loading failed. Try again in a moment.",
+    noOlder: "You have read everything. Thank you!",
+    backToNewest: "Back to the newest",
+    anonymous: "Anonymous",
+    pinned: "Pinned",
+    reposts: "reposts",
+    channelEmail: "Email",
+    channelDemo: "Demo",
+    welcomeTitle: "Welcome!",
+    welcomeLead: "The wall is waiting for your posts",
+    postsLabel: "Posts",
+    newPosts: (count) => (count === 1 ? "1 new post" : `${count} new posts`),
+    announceOne: (name) => `New post from ${name}`,
+    announceMany: (count) => `${count} new posts`,
+  },
+};
+
+/** The strings for `language`, French when it is neither "fr" nor "en". */
+export function stringsFor(language) {
+  return STRINGS[language] ?? STRINGS.fr;
+}
+
+/**
+ * Sets the text of every `[data-i18n="key"]` under `root`, and of `[data-i18n-label]` as `aria-label`,
+ * including inside `<template>`s so that cards are cloned already translated.
+ */
+export function applyStrings(root, strings) {
+  for (const template of root.querySelectorAll("template")) applyStrings(template.content, strings);
+  for (const element of root.querySelectorAll("[data-i18n]")) {
+    const value = strings[element.dataset.i18n];
+    if (typeof value === "string") element.textContent = value;
+  }
+  for (const element of root.querySelectorAll("[data-i18n-label]")) {
+    const value = strings[element.dataset.i18nLabel];
+    if (typeof value === "string") element.setAttribute("aria-label", value);
+  }
+}

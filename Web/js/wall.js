@@ -1,0 +1,54 @@
+// js/wall.js: entry point of the follower wall (GET /). Wires the modules together, nothing else.
+
+import { createAnnouncer } from "./announcer.js";
+import { fetchPosts, fetchWall } from "./api.js";
+import { createCardList } from "./cards.js";
+import { connectEvents } from "./events.js";
+import { createFeed } from "./feed.js";
+import { renderPost } from "./render-post.js";
+import { startClock } from "./time.js";
+import { applyWallSettings } from "./wall-settings.js";
+
+const PAGE_SIZE = 50;
+const MAX_CARDS = 200;
+const byId = (id) => document.getElementById(id);
+
+const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: PAGE_SIZE })]);
+const strings = applyWallSettings(wall);
+const template = byId("post-card");
+const list = createCardList(byId("cards"), {
+  max: MAX_CARDS,
+  render: (post) => renderPost(template, post, { language: wall.language }),
+});
+
+let events = null;
+const feed = createFeed({
+  list,
+  strings,
+  elements: {
+    loading: byId("loading"),
+    empty: byId("empty"),
+    newPosts: byId("new-posts"),
+    older: byId("load-older"),
+    olderStatus: byId("older-status"),
+    cards: byId("cards"),
+  },
+  announce: createAnnouncer(byId("announcer"), strings),
+  loadOlder: (before) => fetchPosts({ limit: PAGE_SIZE, before, attempts: 3 }),
+  reloadNewest: () => events.resync(),
+});
+feed.show(snapshot ?? { posts: [], lastEventId: null, complete: true });
+
+const connectionMark = byId("connection");
+events = connectEvents({
+  lastEventId: snapshot?.lastEventId ?? null,
+  loadSnapshot: () => fetchPosts({ limit: PAGE_SIZE, attempts: 3 }),
+  onSnapshot: feed.resync,
+  onPost: feed.receive,
+  onUpdate: feed.update,
+  onRemove: feed.remove,
+  onConnectionChange: (connected) => {
+    connectionMark.hidden = connected;
+  },
+});
+startClock(document, wall.language);
