@@ -1,6 +1,8 @@
 /// Thrown when a condition did not hold before its deadline.
 public struct DeadlineExceeded: Error, CustomStringConvertible {
     public let what: String
+
+    public init(what: String) { self.what = what }
     public var description: String { "deadline exceeded waiting for \(self.what)" }
 }
 
