@@ -8,12 +8,24 @@ public final class ChannelStatusBoard: Sendable {
     }
 
     /// One channel's state, its counts and its last error (never a secret, never a phone number).
-    public struct Status: Sendable, Codable, Equatable {
+    public struct Status: Sendable, Encodable, Equatable {
         public var state: State
         public var posts: Int = 0
         public var lastPostAt: Date?
         public var lastError: String?
         public var errors: Int = 0
+
+        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors }
+
+        /// Dates as the rest of the API writes them (ISO 8601), absent values as `null`.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.state, forKey: .state)
+            try container.encode(self.posts, forKey: .posts)
+            try container.encode(self.lastPostAt.map(WireDate.format), forKey: .lastPostAt)
+            try container.encode(self.lastError, forKey: .lastError)
+            try container.encode(self.errors, forKey: .errors)
+        }
     }
 
     private let statuses = Mutex<[String: Status]>([:])
