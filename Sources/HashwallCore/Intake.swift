@@ -39,6 +39,7 @@ public actor Intake {
     /// - Throws: ``InvalidField`` for content that can't be shown; ``JournalError`` when it could not be stored.
     public func accept(_ incoming: IncomingPost, channelName: String? = nil) async throws -> PostID {
         let prepared = try PreparedPost(incoming, receivedAt: Date())
+        try self.journal.checkCapacity()
         let result = self.store.merge(prepared)
         var entry = JournalEntry(keys: result.learnedKeys)
         switch result.outcome {

@@ -21,7 +21,8 @@ export function rotationOrder(posts, { size = 8, maxPinned = 4 } = {}) {
  * `show(post)` and `clear()` change the screen. Guarantees:
  * - each post stays `dwellMs(text)`, then the next in `candidates()` follows (wrapping round);
  * - `fresh(id)` (a new post) is shown at once, or as soon as the current one has had `minShowMs`, so a burst
- *   stays readable; at most `maxFresh` fresh posts wait (the oldest waiting is skipped; it is still in the cycle);
+ *   stays readable; while fresh posts wait, each is shown for the base 6 s only, and at most `maxFresh` wait
+ *   (the oldest waiting is skipped; it is still in the cycle);
  * - `removed(id)` takes the post off screen at once; `updated(post)` redraws it when it is on screen.
  */
 export function createRotation({ candidates, lookup, show, clear, minShowMs = 4000, maxFresh = 3, timers = globalThis }) {
@@ -41,7 +42,7 @@ export function createRotation({ candidates, lookup, show, clear, minShowMs = 40
     currentId = post.id;
     shownAt = Date.now();
     show(post);
-    schedule(dwellMs(post.text));
+    schedule(waiting.length > 0 ? BASE_DWELL_MS : dwellMs(post.text));
   }
 
   function advance() {
@@ -66,11 +67,15 @@ export function createRotation({ candidates, lookup, show, clear, minShowMs = 40
     },
     fresh(id) {
       waiting = waiting.filter((waitingId) => waitingId !== id);
+      const wait = currentId === null ? 0 : shownAt + minShowMs - Date.now();
+      const post = lookup(id);
+      if (wait <= 0 && post) {
+        display(post);
+        return;
+      }
       waiting.push(id);
       if (waiting.length > maxFresh) waiting.shift();
-      const wait = currentId === null ? 0 : shownAt + minShowMs - Date.now();
-      if (wait <= 0) advance();
-      else if (Date.now() + wait < dueAt) schedule(wait);
+      if (Date.now() + wait < dueAt) schedule(wait);
     },
     updated(post) {
       if (post.id === currentId) show(post);

@@ -21,6 +21,9 @@ public final class Journal: Service, Sendable {
 
     /// Largest number of entries committed in one transaction.
     static let maxBatch = 1024
+    /// Entries that may wait for the disk. Overflow rule: ``Intake`` refuses new posts (503, Retry-After)
+    /// until the queue drains, rather than holding unbounded memory for a disk that stalled.
+    static let maxWaiting = 50_000
 
     public let path: String
     let pool: DatabasePool
@@ -88,6 +91,13 @@ public final class Journal: Service, Sendable {
             pending.complete(.failure(.closed))
         }
         return pending
+    }
+
+    /// Throws ``JournalError/overloaded(waiting:)`` when the queue is full; checked before merging, so a refused
+    /// post leaves no trace in memory.
+    public func checkCapacity() throws {
+        let waiting = self.queue.withLock { $0.entries.count }
+        guard waiting < Self.maxWaiting else { throw JournalError.overloaded(waiting: waiting) }
     }
 
     /// Commits queued entries until graceful shutdown, then commits what is left and refuses new entries.

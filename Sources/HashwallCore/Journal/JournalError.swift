@@ -6,6 +6,8 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
     case writeFailed(path: String, reason: String)
     /// The journal was closed (shutting down) before the write could be made.
     case closed
+    /// More entries wait for the disk than the queue holds: the caller should retry shortly.
+    case overloaded(waiting: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +17,8 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
             "cannot write to the database \(path): \(reason)"
         case .closed:
             "the journal is closed"
+        case .overloaded(let waiting):
+            "the journal is overloaded (\(waiting) entries wait for the disk)"
         }
     }
 }

@@ -10,6 +10,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as InvalidField {
             throw APIError(.badRequest, error.description)
+        } catch JournalError.overloaded {
+            throw APIError(.serviceUnavailable, "the wall is busy; retry in a second", retryAfter: 1)
         } catch let error as JournalError {
             context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
             throw APIError(.serviceUnavailable, "the wall cannot store posts right now; retry later", retryAfter: 5)

@@ -15,7 +15,28 @@ struct PageRoutes {
         let css = "text/css; charset=utf-8"
         let js = "text/javascript; charset=utf-8"
         let files: [(String, [UInt8], String)] = [
+            ("/css/projector.css", PackageResources.projector_css, css),
+            ("/css/theme.css", PackageResources.theme_css, css),
+            ("/css/wall.css", PackageResources.wall_css, css),
             ("/", PackageResources.index_html, html),
+            ("/js/announcer.js", PackageResources.announcer_js, js),
+            ("/js/api.js", PackageResources.api_js, js),
+            ("/js/backoff.js", PackageResources.backoff_js, js),
+            ("/js/cards.js", PackageResources.cards_js, js),
+            ("/js/events.js", PackageResources.events_js, js),
+            ("/js/feed.js", PackageResources.feed_js, js),
+            ("/js/fit-text.js", PackageResources.fit_text_js, js),
+            ("/js/post-set.js", PackageResources.post_set_js, js),
+            ("/js/projector-stage.js", PackageResources.projector_stage_js, js),
+            ("/js/projector.js", PackageResources.projector_js, js),
+            ("/js/render-post.js", PackageResources.render_post_js, js),
+            ("/js/rotation.js", PackageResources.rotation_js, js),
+            ("/js/screen.js", PackageResources.screen_js, js),
+            ("/js/spotlight.js", PackageResources.spotlight_js, js),
+            ("/js/strings.js", PackageResources.strings_js, js),
+            ("/js/time.js", PackageResources.time_js, js),
+            ("/js/wall-settings.js", PackageResources.wall_settings_js, js),
+            ("/js/wall.js", PackageResources.wall_js, js),
             ("/projector", PackageResources.projector_html, html),
         ]
         return Dictionary(uniqueKeysWithValues: files.map { ($0.0, Asset(body: ByteBuffer(bytes: $0.1), contentType: $0.2)) })
