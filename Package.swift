@@ -121,6 +121,7 @@ let package = Package(
             dependencies: [
                 "hashwall", "HashwallServer", "HashwallCore", "HashwallTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: swiftSettings

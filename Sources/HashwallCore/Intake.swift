@@ -2,85 +2,133 @@ import CoreMetrics
 import Foundation
 import Logging
 
-/// The one door in: normalise → merge → journal → publish. Every channel and `/api/ingest` hands posts here.
+/// The one door in: normalise → merge → moderate → journal → publish. Every channel, `/api/ingest` and every
+/// moderator action goes through here.
 ///
-/// Owns the ``PostStore``. A merge and its submission to the journal happen in one turn of this actor, so
-/// events are numbered, committed and published in the same order. `accept` returns only once the post (or
-/// the post it merged into) is durable.
+/// Owns the ``PostStore`` and the moderators' state (settings, bans, audit). A change and its submission to the
+/// journal happen in one turn of this actor, so events are numbered, committed and published in the same
+/// order. Methods return only once their change is durable.
 public actor Intake {
-    /// A page of the wall and the number of the last event it reflects: a client that follows `/events`
+    /// A page of the wall and the number of the last event it reflects: a client that follows the stream
     /// from that number misses nothing.
-    public struct Snapshot: Sendable {
-        public var posts: [Post]
+    public struct Snapshot<Item: Sendable>: Sendable {
+        public var posts: [Item]
         public var lastEvent: Int64
     }
 
-    private var store: PostStore
-    private var lastEvent: Int64
+    var store: PostStore
+    var lastEvent: Int64
+    var policy: ModerationPolicy
+    var bans: Set<String>
+    /// The newest audit entries, newest first (bounded by `Journal.restoredAudit`).
+    var audit: [AuditEntry]
+    var lastAuditID: Int64
+    /// When each author's visible posts were accepted in the last minute, for the flood limit.
+    var shown: [String: [Date]] = [:]
     let journal: Journal
-    let hub: EventHub
+    let hubs: WallHubs
     let metrics: WallMetrics
     let status: ChannelStatusBoard
 
-    /// Restores the working set from `journal` and resumes the hub's event counter where it stopped.
+    /// Restores the working set from `journal` and resumes the event counter where it stopped. `settings` apply
+    /// until the moderators change them (their changes are durable and win at the next start).
     /// - Throws: ``JournalError`` when the journal can't be read.
-    public init(journal: Journal, hub: EventHub, limits: StoreLimits, metrics: WallMetrics, status: ChannelStatusBoard) throws {
+    public init(
+        journal: Journal, hubs: WallHubs, limits: StoreLimits, settings: ModerationSettings = ModerationSettings(), metrics: WallMetrics,
+        status: ChannelStatusBoard
+    ) throws {
         let saved = try journal.loadWorkingSet(limits: limits)
         self.store = PostStore(limits: limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
         self.lastEvent = saved.lastEvent
+        self.policy = ModerationPolicy(settings: saved.settings ?? settings)
+        self.bans = saved.bans
+        self.audit = saved.audit
+        self.lastAuditID = saved.audit.first?.id ?? 0
         self.journal = journal
-        self.hub = hub
+        self.hubs = hubs
         self.metrics = metrics
         self.status = status
-        hub.resume(after: saved.lastEvent)
+        hubs.resume(after: saved.lastEvent)
     }
 
     /// Accepts one post from outside. Returns the id of the wall's post it became or merged into, once durable.
+    /// A new post starts visible or held, as the moderation settings say.
     /// - Throws: ``InvalidField`` for content that can't be shown; ``JournalError`` when it could not be stored.
     public func accept(_ incoming: IncomingPost, channelName: String? = nil) async throws -> PostID {
-        let prepared = try PreparedPost(incoming, receivedAt: Date())
+        let now = Date()
+        let prepared = try PreparedPost(incoming, receivedAt: now)
         try self.journal.checkCapacity()
         let result = self.store.merge(prepared)
         var entry = JournalEntry(keys: result.learnedKeys)
         switch result.outcome {
         case .added(let post):
-            entry.added = [(post, result.arrival ?? self.store.lastArrival)]
-            entry.events = [self.nextEvent(.post(post))]
+            if var stored = self.store.stored(post.id) {
+                let (state, reason) = self.policy.initialState(
+                    for: post, banned: self.bans.contains(stored.moderation.authorKey),
+                    shownInLastMinute: self.shownInLastMinute(stored.moderation.authorKey, now: now))
+                stored.moderation.state = state
+                if state == .held {
+                    stored.moderation.heldSince = now.timeIntervalSince1970
+                    stored.moderation.heldBecause = reason
+                } else {
+                    self.shown[stored.moderation.authorKey, default: []].append(now)
+                    entry.events.append(self.nextEvent(.post(post)))
+                }
+                self.store.update(stored)
+                entry.added = [stored]
+                entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
+            }
             self.metrics.postsAccepted[post.channel]?.increment()
-        case .updated(let post):
-            entry.changed = [post]
-            entry.events = [self.nextEvent(.update(post))]
-        case .reposted(let post):
-            entry.changed = [post]
-            entry.events = [self.nextEvent(.update(post))]
-            self.metrics.repostsCounted.increment()
+        case .updated(let post), .reposted(let post):
+            if let stored = self.store.stored(post.id) {
+                entry.changed = [stored]
+                if stored.moderation.state == .visible { entry.events.append(self.nextEvent(.update(post))) }
+                entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
+            }
+            if case .reposted = result.outcome { self.metrics.repostsCounted.increment() }
         case .duplicate:
             self.metrics.duplicatesMerged.increment()
         }
-        let pending = self.journal.submit(entry)
-        try await pending.wait()
+        try await self.journal.submit(entry).wait()
         self.status.recordPost(channelName ?? incoming.channel.rawValue, at: Date())
         return result.outcome.postID
     }
 
-    /// Up to `limit` posts, newest first, older than `before` when given (from memory, else from the journal).
+    /// Up to `limit` visible posts, newest first, older than `before` when given (from memory, else from the journal).
     /// - Throws: ``InvalidField`` when `before` names no post.
-    public func snapshot(limit: Int, before: PostID? = nil) async throws -> Snapshot {
+    public func snapshot(limit: Int, before: PostID? = nil) async throws -> Snapshot<Post> {
         // The event number first: every event up to it was merged before we read the store.
-        let lastEvent = self.hub.lastEvent
-        if var page = self.store.page(limit: limit, before: before) {
-            let anchor = page.last?.id ?? before
+        let lastEvent = self.hubs.wall.lastEvent
+        let posts = try await self.page(limit: limit, before: before, states: [.visible]).map(\.post)
+        return Snapshot(posts: posts, lastEvent: lastEvent)
+    }
+
+    /// Visible pinned posts, newest first: the projector's spotlight needs them however old they are.
+    public func pinned() -> [Post] {
+        self.store.allPosts.reversed().filter { $0.post.pinned && $0.moderation.state == .visible }.map(\.post)
+    }
+
+    /// The moderators' view: up to `limit` posts in one of `states`, newest first, with their moderation.
+    public func moderatorSnapshot(limit: Int, before: PostID? = nil, states: Set<PostState>) async throws -> Snapshot<ModeratedPost> {
+        let lastEvent = self.hubs.moderators.lastEvent
+        let posts = try await self.page(limit: limit, before: before, states: states).map(self.moderated)
+        return Snapshot(posts: posts, lastEvent: lastEvent)
+    }
+
+    private func page(limit: Int, before: PostID?, states: Set<PostState>) async throws -> [StoredPost] {
+        if var page = self.store.storedPage(limit: limit, before: before, states: states) {
+            let anchor = page.last?.post.id ?? before
             if page.count < limit, self.store.count >= self.store.limits.maxPosts, let anchor,
-                let older = try await self.journal.posts(before: anchor, limit: limit - page.count)
+                let older = try await self.journal.posts(before: anchor, limit: limit - page.count, states: states)
             {
-                page += older
+                page += older.filter { old in !page.contains { $0.post.id == old.post.id } }
             }
-            return Snapshot(posts: page, lastEvent: lastEvent)
+            return page
         }
-        guard let before, let older = try await self.journal.posts(before: before, limit: limit) else {
+        guard let before, let older = try await self.journal.posts(before: before, limit: limit, states: states) else {
             throw InvalidField("before", "is not the id of a post on this wall")
         }
-        return Snapshot(posts: older, lastEvent: lastEvent)
+        return older
     }
 
     /// The post with `id`, if it is in the working set.
@@ -89,8 +137,25 @@ public actor Intake {
     /// Posts in memory.
     public var count: Int { self.store.count }
 
-    private func nextEvent(_ change: WallEvent.Change) -> WallEvent {
+    func nextEvent(_ change: WallEvent.Change) -> WallEvent {
         self.lastEvent += 1
         return WallEvent(number: self.lastEvent, change: change)
+    }
+
+    func nextModeratorEvent(_ change: ModeratorEvent.Change) -> ModeratorEvent {
+        self.lastEvent += 1
+        return ModeratorEvent(number: self.lastEvent, change: change)
+    }
+
+    func moderated(_ stored: StoredPost) -> ModeratedPost {
+        ModeratedPost(
+            stored: stored, authorBanned: self.bans.contains(stored.moderation.authorKey), authorTrusted: self.policy.isTrusted(stored.post.author))
+    }
+
+    private func shownInLastMinute(_ authorKey: String, now: Date) -> Int {
+        guard var times = self.shown[authorKey] else { return 0 }
+        times.removeAll { now.timeIntervalSince($0) > 60 }
+        self.shown[authorKey] = times.isEmpty ? nil : times
+        return times.count
     }
 }

@@ -6,4 +6,5 @@ extension HTTPField.Name {
     static let xAccelBuffering = HTTPField.Name("X-Accel-Buffering")!
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
 }

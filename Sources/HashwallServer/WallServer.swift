@@ -5,7 +5,10 @@ import Prometheus
 /// Everything the HTTP side needs from the rest of the wall.
 public struct WallServer: Sendable {
     public var intake: Intake
-    public var hub: EventHub
+    public var hubs: WallHubs
+    public var moderators: ModeratorAccounts
+    /// `server.publicURL`'s origin, accepted by the moderation Origin check besides the Host header.
+    public var publicOrigin: String?
     public var status: ChannelStatusBoard
     public var registry: PrometheusCollectorRegistry
     public var ingestToken: String
@@ -13,11 +16,13 @@ public struct WallServer: Sendable {
     public var retryMilliseconds: Int
 
     public init(
-        intake: Intake, hub: EventHub, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
+        intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
         settings: WallSettings, retryMilliseconds: Int = 3000
     ) {
         self.intake = intake
-        self.hub = hub
+        self.hubs = hubs
+        self.moderators = moderators
+        self.publicOrigin = publicOrigin
         self.status = status
         self.registry = registry
         self.ingestToken = ingestToken
@@ -31,8 +36,12 @@ public struct WallServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
         PostRoutes(intake: self.intake, ingestToken: self.ingestToken).add(to: router)
-        EventStreamRoute(hub: self.hub, retryMilliseconds: self.retryMilliseconds).add(to: router)
-        HealthRoutes(intake: self.intake, hub: self.hub, status: self.status, registry: self.registry).add(to: router)
+        EventStreamRoute(hub: self.hubs.wall, retryMilliseconds: self.retryMilliseconds).add(to: router)
+        ModerationRoutes(
+            intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
+            retryMilliseconds: self.retryMilliseconds
+        ).add(to: router)
+        HealthRoutes(intake: self.intake, hub: self.hubs.wall, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings).add(to: router)
         PageRoutes().add(to: router)
         return router

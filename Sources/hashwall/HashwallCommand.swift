@@ -27,14 +27,14 @@ struct HashwallCommand: AsyncParsableCommand {
         }
         if let host { config.server.host = host }
         if let port { config.server.port = port }
-        let problems = config.validate()
+        let secrets = Secrets.fromEnvironment()
+        let problems = config.validate() + secrets.moderatorAccounts(config.moderation.moderators).problems
         guard problems.isEmpty else { Self.fail(ConfigError(problems: problems).description) }
 
         var logger = Logger(label: "hashwall")
         logger.logLevel = Logger.Level(rawValue: config.log.level) ?? .info
         for warning in warnings { logger.warning("configuration", metadata: ["warning": "\(warning)"]) }
 
-        let secrets = Secrets.fromEnvironment()
         let settled = config
         let app: any ApplicationProtocol
         do {
@@ -55,6 +55,7 @@ struct HashwallCommand: AsyncParsableCommand {
             "", "Hashwall is running.",
             "  Wall:       \(base)/",
             "  Projector:  \(base)/projector",
+            "  Moderate:   \(base)/moderate",
             "  Health:     \(base)/healthz",
         ]
         if let publicURL = config.server.publicURL { lines.append("  Public URL: \(publicURL)") }

@@ -4,9 +4,8 @@ import Logging
 import NIOCore
 import Testing
 
-func event(_ number: Int64, _ text: String = "x") -> WallEvent {
-    let post = Post(id: PostID("api:\(number)"), channel: .api, author: Author(name: "A"), text: text, createdAt: Date(), receivedAt: Date())
-    return WallEvent(number: number, change: .post(post))
+func event(_ number: Int64, _ text: String = "x") -> EventHub.Frame {
+    EventHub.Frame(number: number, bytes: SSEFrame.event(number: number, name: "post", json: Data(#"{"text":"\#(text)"}"#.utf8)))
 }
 
 func ids(_ frames: [ByteBuffer]) -> [String] {
@@ -66,6 +65,15 @@ func take(_ count: Int, from subscription: Subscription) async -> [ByteBuffer] {
         for await frame in slow.frames { slowFrames.append(frame) }  // ends: the hub dropped it
         #expect(slowFrames.count == 4)
         #expect(self.hub.clientCount == 1)
+    }
+
+    @Test func numbersWithGapsStillReplayExactlyWhatThisStreamMissed() async {
+        self.hub.publish([event(2), event(5), event(9), event(12), event(13), event(20), event(21)])  // the window keeps 12...21
+        let within = self.hub.subscribe(after: 10)  // 10 is another stream's number, after the evicted 9
+        self.hub.publish([event(22)])
+        #expect(ids(await take(5, from: within)) == ["12", "13", "20", "21", "22"])
+        let tooOld = self.hub.subscribe(after: 8)  // 9 was evicted: this client missed it
+        #expect(String(buffer: (await take(1, from: tooOld))[0]).contains("event: reset"))
     }
 
     @Test func everyClientGetsTheSameEncodedBytes() async {

@@ -17,7 +17,8 @@ import Testing
         while let url = enumerator?.nextObject() as? URL {
             guard !url.hasDirectoryPath else { continue }
             let relative = String(url.standardized.path.dropFirst(root.path.count))
-            paths.append(relative == "/index.html" ? "/" : relative == "/projector.html" ? "/projector" : relative)
+            // Pages are served without `.html`, the follower wall at `/`.
+            paths.append(relative == "/index.html" ? "/" : relative.hasSuffix(".html") ? String(relative.dropLast(5)) : relative)
         }
         return paths.sorted()
     }

@@ -40,6 +40,16 @@ func withLiveWall(_ config: HashwallConfig, _ body: @escaping @Sendable (any Tes
     }
 }
 
+/// Like ``withLiveWall(_:_:)``, returning what `body` returns.
+func withLiveWallReturning<T: Sendable>(_ config: HashwallConfig, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> T) async throws -> T {
+    var logger = Logger(label: "test")
+    logger.logLevel = .warning
+    let app = try await buildApplication(config, secrets: .testing, logger: logger)
+    return try await app.test(.live) { client in
+        try await body(client, try #require(client.port))
+    }
+}
+
 /// `POST /api/ingest` with the test token and a JSON body.
 @discardableResult
 func ingest(_ client: any TestClientProtocol, _ json: String, token: String? = testIngestToken, contentType: String = "application/json") async throws

@@ -26,9 +26,23 @@ public final class EventHub: Service, Sendable {
         }
     }
 
+    /// One encoded event: its number and its bytes, shared by every client.
+    public struct Frame: Sendable {
+        public var number: Int64
+        public var bytes: ByteBuffer
+
+        public init(number: Int64, bytes: ByteBuffer) {
+            self.number = number
+            self.bytes = bytes
+        }
+    }
+
     struct State {
-        var window: Deque<(number: Int64, frame: ByteBuffer)> = []
+        var window: Deque<Frame> = []
         var lastEvent: Int64 = 0
+        /// Every event of this stream numbered above this is still in `window`. Numbers have gaps (the other
+        /// stream's events), so it is tracked, not derived from the window's first number.
+        var replayableAfter: Int64 = 0
         var subscribers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
         var nextSubscriber = 0
     }
@@ -52,31 +66,22 @@ public final class EventHub: Service, Sendable {
 
     /// Sets the counter at start-up, before anything is published or subscribed: numbers keep rising across restarts.
     public func resume(after lastEvent: Int64) {
-        self.state.withLock { $0.lastEvent = max($0.lastEvent, lastEvent) }
+        self.state.withLock { state in
+            state.lastEvent = max(state.lastEvent, lastEvent)
+            state.replayableAfter = max(state.replayableAfter, lastEvent)
+        }
     }
 
-    /// Publishes `events` (numbered, in order) to every client and to the replay window.
-    public func publish(_ events: [WallEvent]) {
-        guard !events.isEmpty else { return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        var frames: [(Int64, ByteBuffer)] = []
-        for event in events {
-            do {
-                frames.append((event.number, try SSEFrame.encode(event, encoder: encoder)))
-            } catch {
-                self.logger.error("event could not be encoded", metadata: ["event": "\(event.number)", "error": "\(error)"])
-            }
-        }
+    /// Publishes `frames` (numbered, in rising order) to every client and to the replay window.
+    public func publish(_ frames: [Frame]) {
+        guard let last = frames.last else { return }
         let (dropped, clients) = self.state.withLock { state -> ([AsyncStream<ByteBuffer>.Continuation], Int) in
-            for frame in frames {
-                state.window.append((frame.0, frame.1))
+            state.window.append(contentsOf: frames)
+            while state.window.count > self.limits.replayWindow, let evicted = state.window.popFirst() {
+                state.replayableAfter = evicted.number
             }
-            if state.window.count > self.limits.replayWindow {
-                state.window.removeFirst(state.window.count - self.limits.replayWindow)
-            }
-            state.lastEvent = max(state.lastEvent, events.last?.number ?? state.lastEvent)
-            return (Self.fanOut(frames.map(\.1), in: &state), state.subscribers.count)
+            state.lastEvent = max(state.lastEvent, last.number)
+            return (Self.fanOut(frames.map(\.bytes), in: &state), state.subscribers.count)
         }
         self.metrics.eventsSent.increment(by: Int64(frames.count * clients))
         self.finishDropped(dropped)
@@ -92,9 +97,8 @@ public final class EventHub: Service, Sendable {
         return self.state.withLock { state in
             var replay: [ByteBuffer] = []
             if let lastSeen, lastSeen != state.lastEvent {
-                let oldestReplayable = (state.window.first?.number ?? state.lastEvent + 1) - 1
-                if lastSeen >= oldestReplayable && lastSeen < state.lastEvent {
-                    replay = state.window.filter { $0.number > lastSeen }.map(\.frame)
+                if lastSeen >= state.replayableAfter && lastSeen < state.lastEvent {
+                    replay = state.window.filter { $0.number > lastSeen }.map(\.bytes)
                 } else {
                     replay = [SSEFrame.reset(lastEvent: state.lastEvent)]
                 }

@@ -31,6 +31,17 @@ public enum SSEFrame {
         return Self.event(number: event.number, name: event.change.name, json: json)
     }
 
+    /// The frame for one moderators' event.
+    static func encode(_ event: ModeratorEvent, encoder: JSONEncoder) throws -> ByteBuffer {
+        let json: Data
+        switch event.change {
+        case .post(let post): json = try encoder.encode(post)
+        case .settings(let settings): json = try encoder.encode(settings)
+        case .audit(let entry): json = try encoder.encode(entry)
+        }
+        return Self.event(number: event.number, name: event.change.name, json: json)
+    }
+
     /// `reset`: the client missed more than the replay window holds and must reload the snapshot.
     static func reset(lastEvent: Int64) -> ByteBuffer {
         Self.event(number: lastEvent, name: "reset", json: Data(#"{"lastEventId":"\#(lastEvent)"}"#.utf8))

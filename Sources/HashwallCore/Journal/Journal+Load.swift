@@ -3,17 +3,25 @@ import GRDB
 import Synchronization
 
 extension Journal {
-    /// What start-up restores: the newest posts, the newest keys, and the counters.
+    /// What start-up restores: the newest posts (and every held or pinned one), the newest keys, the counters,
+    /// and the moderators' state.
     public struct WorkingSet: Sendable {
-        /// Posts with their arrival numbers, in no particular order.
-        public var posts: [(Post, Int64)]
+        public var posts: [StoredPost]
         /// Keys, oldest learned first.
         public var keys: [PostStore.RememberedKey]
         public var lastEvent: Int64
         public var lastArrival: Int64
+        public var bans: Set<String>
+        /// `nil` when the moderators never changed them: the configuration's apply.
+        public var settings: ModerationSettings?
+        /// The newest audit entries, newest first.
+        public var audit: [AuditEntry]
     }
 
-    /// Reads the working set: the newest `limits.maxPosts` posts and the newest `limits.maxRememberedKeys` keys.
+    /// How many audit entries start-up restores (the console's list; undo reaches back this far).
+    static let restoredAudit = 500
+
+    /// Reads the working set.
     /// - Throws: ``JournalError/unreadable(path:reason:)`` naming the row that can't be read.
     public func loadWorkingSet(limits: StoreLimits) throws -> WorkingSet {
         do {
@@ -21,8 +29,13 @@ extension Journal {
                 let counters = try Dictionary(
                     uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, value FROM counter").map { ($0["name"] as String, $0["value"] as Int64) })
                 let postRows = try Row.fetchAll(
-                    db, sql: "SELECT id, arrival, json FROM post ORDER BY createdAt DESC, arrival DESC LIMIT ?", arguments: [limits.maxPosts])
-                let posts = try postRows.map { row in (try Self.decodePost(row), row["arrival"] as Int64) }
+                    db,
+                    sql: """
+                        SELECT * FROM (SELECT * FROM post ORDER BY createdAt DESC, arrival DESC LIMIT ?)
+                        UNION SELECT * FROM post WHERE state = 'held' OR pinned = 1
+                        """,
+                    arguments: [limits.maxPosts])
+                let posts = try postRows.map(Self.decodeStored)
                 let keyRows = try Row.fetchAll(
                     db, sql: "SELECT key, postID, createdAt FROM dedupeKey ORDER BY rowid DESC LIMIT ?", arguments: [limits.maxRememberedKeys])
                 let keys = keyRows.reversed().compactMap { row -> PostStore.RememberedKey? in
@@ -30,7 +43,15 @@ extension Journal {
                     return PostStore.RememberedKey(
                         key: key, postID: PostID(row["postID"]), createdAt: Date(timeIntervalSince1970: row["createdAt"]))
                 }
-                return WorkingSet(posts: posts, keys: keys, lastEvent: counters["lastEvent"] ?? 0, lastArrival: counters["lastArrival"] ?? 0)
+                let bans = try Set(String.fetchAll(db, sql: "SELECT authorKey FROM ban"))
+                let settings = try Data.fetchOne(db, sql: "SELECT json FROM setting WHERE name = 'moderation'").map {
+                    try JSONDecoder().decode(ModerationSettings.self, from: $0)
+                }
+                let audit = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [Self.restoredAudit]).map(
+                    Self.decodeAudit)
+                return WorkingSet(
+                    posts: posts, keys: keys, lastEvent: counters["lastEvent"] ?? 0, lastArrival: counters["lastArrival"] ?? 0, bans: bans,
+                    settings: settings, audit: audit)
             }
         } catch let error as JournalError {
             throw error
@@ -39,31 +60,56 @@ extension Journal {
         }
     }
 
-    /// Up to `limit` posts older than the post `before`, newest first, from disk (for pages past the working set).
-    /// Returns `nil` when `before` is unknown.
-    public func posts(before: PostID, limit: Int) async throws -> [Post]? {
+    /// Up to `limit` posts in one of `states` older than the post `before`, newest first, from disk (pages past
+    /// the working set). Returns `nil` when `before` is unknown.
+    public func posts(before: PostID, limit: Int, states: Set<PostState>) async throws -> [StoredPost]? {
         try await self.pool.read { db in
             guard let anchor = try Row.fetchOne(db, sql: "SELECT createdAt, arrival FROM post WHERE id = ?", arguments: [before.rawValue]) else {
                 return nil
             }
+            let stateList = states.map { "'\($0.rawValue)'" }.sorted().joined(separator: ", ")  // from a closed enum
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, json FROM post WHERE (createdAt, arrival) < (?, ?)
+                    SELECT * FROM post WHERE (createdAt, arrival) < (?, ?) AND state IN (\(stateList))
                     ORDER BY createdAt DESC, arrival DESC LIMIT ?
                     """,
                 arguments: [anchor["createdAt"] as Double, anchor["arrival"] as Int64, limit])
-            return try rows.map(Self.decodePost)
+            return try rows.map(Self.decodeStored)
         }
     }
 
-    static func decodePost(_ row: Row) throws -> Post {
+    /// The post with `id` from disk, in whatever state.
+    public func storedPost(_ id: PostID) async throws -> StoredPost? {
+        try await self.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM post WHERE id = ?", arguments: [id.rawValue]).map(Self.decodeStored)
+        }
+    }
+
+    static func decodeStored(_ row: Row) throws -> StoredPost {
         let json: Data = row["json"]
+        let post: Post
         do {
-            return try JSONDecoder().decode(Post.self, from: json)
+            post = try JSONDecoder().decode(Post.self, from: json)
         } catch {
             throw DatabaseError(message: "post \(row["id"] as String? ?? "?") has unreadable JSON: \(error)")
         }
+        guard let state = PostState(rawValue: row["state"]) else {
+            throw DatabaseError(message: "post \(post.id) has an unknown state \(row["state"] as String? ?? "?")")
+        }
+        return StoredPost(
+            post: post, arrival: row["arrival"],
+            moderation: Moderation(state: state, heldSince: row["heldSince"], heldBecause: row["heldBecause"], authorKey: row["authorKey"]))
+    }
+
+    static func decodeAudit(_ row: Row) throws -> AuditEntry {
+        guard let action = AuditEntry.Action(rawValue: row["action"]) else {
+            throw DatabaseError(message: "audit entry \(row["id"] as Int64? ?? 0) has an unknown action")
+        }
+        let inverse = try (row["inverse"] as Data?).map { try JSONDecoder().decode(AuditEntry.Inverse.self, from: $0) }
+        return AuditEntry(
+            id: row["id"], at: Date(timeIntervalSince1970: row["at"]), moderator: row["moderator"], action: action,
+            postID: (row["postID"] as String?).map(PostID.init), summary: row["summary"], inverse: inverse, undone: row["undone"])
     }
 }
 

@@ -2,8 +2,7 @@ import Foundation
 import GRDB
 
 extension Journal {
-    /// The schema, one migration per change. Later issues add tables (moderation decisions, channel cursors)
-    /// as new migrations; a database from a newer version is refused, never rewritten.
+    /// The schema, one migration per change. A database from a newer version is refused, never rewritten.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: posts, dedupe keys, counters") { db in
@@ -25,41 +24,121 @@ extension Journal {
                     INSERT INTO counter (name, value) VALUES ('lastEvent', 0), ('lastArrival', 0);
                     """)
         }
+        migrator.registerMigration("v2: moderation (post states, bans, settings, audit)") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE post ADD COLUMN state TEXT NOT NULL DEFAULT 'visible';
+                    ALTER TABLE post ADD COLUMN heldSince REAL;
+                    ALTER TABLE post ADD COLUMN heldBecause TEXT;
+                    ALTER TABLE post ADD COLUMN authorKey TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE post ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX post_kept ON post(state, pinned) WHERE state = 'held' OR pinned = 1;
+                    CREATE TABLE ban (authorKey TEXT PRIMARY KEY NOT NULL);
+                    CREATE TABLE setting (name TEXT PRIMARY KEY NOT NULL, json BLOB NOT NULL);
+                    CREATE TABLE audit (
+                        id INTEGER PRIMARY KEY,
+                        at REAL NOT NULL,
+                        moderator TEXT NOT NULL,
+                        action TEXT NOT NULL,
+                        postID TEXT,
+                        summary TEXT NOT NULL,
+                        inverse BLOB,
+                        undone INTEGER NOT NULL DEFAULT 0
+                    );
+                    """)
+        }
         return migrator
     }
 }
 
 /// A ``JournalEntry`` with its posts already encoded, so the write transaction only binds and steps.
 struct EncodedEntry: Sendable {
-    var added: [(id: String, arrival: Int64, createdAt: Double, json: Data)]
-    var changed: [(id: String, json: Data)]
+    struct Row: Sendable {
+        var id: String
+        var arrival: Int64
+        var createdAt: Double
+        var json: Data
+        var moderation: Moderation
+        var pinned: Bool
+    }
+
+    var added: [Row]
+    var changed: [Row]
     var keys: [(key: Data, postID: String, createdAt: Double)]
+    var audit: [(entry: AuditEntry, inverse: Data?)]
+    var bans: [(authorKey: String, banned: Bool)]
+    var settings: Data?
+    var hideVisibleByAuthor: [String]
     var lastEvent: Int64?
     var lastArrival: Int64?
 
     init(_ entry: JournalEntry) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
-        self.added = try entry.added.map { ($0.post.id.rawValue, $0.arrival, $0.post.createdAt.timeIntervalSince1970, try encoder.encode($0.post)) }
-        self.changed = try entry.changed.map { ($0.id.rawValue, try encoder.encode($0)) }
+        func row(_ stored: StoredPost) throws -> Row {
+            Row(
+                id: stored.post.id.rawValue, arrival: stored.arrival, createdAt: stored.post.createdAt.timeIntervalSince1970,
+                json: try encoder.encode(stored.post), moderation: stored.moderation, pinned: stored.post.pinned)
+        }
+        self.added = try entry.added.map(row)
+        self.changed = try entry.changed.map(row)
         self.keys = entry.keys.map { (Data($0.key.bytes), $0.postID.rawValue, $0.createdAt.timeIntervalSince1970) }
-        self.lastEvent = entry.events.last?.number
+        self.audit = try entry.audit.map { ($0, try $0.inverse.map { try encoder.encode($0) }) }
+        self.bans = entry.bans
+        self.settings = try entry.settings.map { try encoder.encode($0) }
+        self.hideVisibleByAuthor = entry.hideVisibleByAuthor
+        self.lastEvent = entry.lastEvent
         self.lastArrival = entry.added.map(\.arrival).max()
     }
 
     func write(to db: Database) throws {
         for post in self.added {
             try db.execute(
-                sql: "INSERT INTO post (id, arrival, createdAt, json) VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
-                arguments: [post.id, post.arrival, post.createdAt, post.json])
+                sql: """
+                    INSERT INTO post (id, arrival, createdAt, json, state, heldSince, heldBecause, authorKey, pinned)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET json = excluded.json
+                    """,
+                arguments: [
+                    post.id, post.arrival, post.createdAt, post.json, post.moderation.state.rawValue, post.moderation.heldSince,
+                    post.moderation.heldBecause, post.moderation.authorKey, post.pinned,
+                ])
         }
         for post in self.changed {
-            try db.execute(sql: "UPDATE post SET json = ? WHERE id = ?", arguments: [post.json, post.id])
+            try db.execute(
+                sql: "UPDATE post SET json = ?, state = ?, heldSince = ?, heldBecause = ?, pinned = ? WHERE id = ?",
+                arguments: [
+                    post.json, post.moderation.state.rawValue, post.moderation.heldSince, post.moderation.heldBecause, post.pinned, post.id,
+                ])
         }
         for key in self.keys {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO dedupeKey (key, postID, createdAt) VALUES (?, ?, ?)",
                 arguments: [key.key, key.postID, key.createdAt])
+        }
+        for (entry, inverse) in self.audit {
+            try db.execute(
+                sql: """
+                    INSERT INTO audit (id, at, moderator, action, postID, summary, inverse, undone) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET undone = excluded.undone
+                    """,
+                arguments: [
+                    entry.id, entry.at.timeIntervalSince1970, entry.moderator, entry.action.rawValue, entry.postID?.rawValue, entry.summary,
+                    inverse, entry.undone,
+                ])
+        }
+        for ban in self.bans {
+            if ban.banned {
+                try db.execute(sql: "INSERT OR IGNORE INTO ban (authorKey) VALUES (?)", arguments: [ban.authorKey])
+            } else {
+                try db.execute(sql: "DELETE FROM ban WHERE authorKey = ?", arguments: [ban.authorKey])
+            }
+        }
+        for authorKey in self.hideVisibleByAuthor {
+            try db.execute(sql: "UPDATE post SET state = 'hidden' WHERE authorKey = ? AND state = 'visible'", arguments: [authorKey])
+        }
+        if let settings {
+            try db.execute(sql: "INSERT OR REPLACE INTO setting (name, json) VALUES ('moderation', ?)", arguments: [settings])
         }
         if let lastEvent {
             try db.execute(sql: "UPDATE counter SET value = max(value, ?) WHERE name = 'lastEvent'", arguments: [lastEvent])

@@ -11,7 +11,7 @@ import Synchronization
 ///
 /// Writes go through one queue and are committed in batches: everything submitted while a commit is on
 /// disk goes into the next transaction, so durability costs one fsync per batch, not per post. Entries are
-/// committed, and their events published to the ``EventHub``, in the order they were submitted.
+/// committed, and their events published to the ``WallHubs``, in the order they were submitted.
 /// The writer is a `Service`: run it before anything submits, stop it after.
 public final class Journal: Service, Sendable {
     /// How hard SQLite pushes each commit to the disk (`PRAGMA synchronous`).
@@ -27,7 +27,7 @@ public final class Journal: Service, Sendable {
 
     public let path: String
     let pool: DatabasePool
-    let hub: EventHub
+    let hubs: WallHubs
     let metrics: WallMetrics
     let logger: Logger
     private let queue = Mutex<Queue>(Queue())
@@ -43,9 +43,9 @@ public final class Journal: Service, Sendable {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     /// - Throws: ``JournalError/unreadable(path:reason:)`` when the file exists but is not a readable Hashwall
     ///   database. It is never recreated.
-    public init(path: String, synchronous: Synchronous = .full, hub: EventHub, metrics: WallMetrics, logger: Logger) throws {
+    public init(path: String, synchronous: Synchronous = .full, hubs: WallHubs, metrics: WallMetrics, logger: Logger) throws {
         self.path = path
-        self.hub = hub
+        self.hubs = hubs
         self.metrics = metrics
         self.logger = logger
         var configuration = Configuration()
@@ -143,7 +143,7 @@ public final class Journal: Service, Sendable {
         self.metrics.commitBatchSize.record(batch.count)
         self.metrics.commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         if case .success = result {
-            self.hub.publish(entries.flatMap(\.events))
+            self.hubs.publish(entries)
         }
         for (_, pending) in batch { pending.complete(result) }
     }

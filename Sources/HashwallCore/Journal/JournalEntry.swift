@@ -1,23 +1,68 @@
-/// What one merge must make durable before it is acknowledged, and the events to publish once it is.
+/// What one change must make durable before it is acknowledged, and the events to publish once it is.
 public struct JournalEntry: Sendable {
-    /// New posts with their arrival numbers.
-    public var added: [(post: Post, arrival: Int64)] = []
-    /// Posts already in the journal whose content changed.
-    public var changed: [Post] = []
+    /// New posts.
+    public var added: [StoredPost] = []
+    /// Posts already in the journal whose content or moderation changed.
+    public var changed: [StoredPost] = []
     public var keys: [PostStore.RememberedKey] = []
-    /// The wall's events, numbered; the highest becomes the journal's event counter.
+    /// Public events (visible posts only), numbered.
     public var events: [WallEvent] = []
+    /// Events for the moderators' stream, numbered from the same counter.
+    public var moderatorEvents: [ModeratorEvent] = []
+    /// Audit entries to write (new) or rewrite (marked undone).
+    public var audit: [AuditEntry] = []
+    /// Author keys banned (`true`) or unbanned (`false`).
+    public var bans: [(authorKey: String, banned: Bool)] = []
+    public var settings: ModerationSettings?
+    /// Authors whose visible posts on disk (beyond the working set) are hidden too: a ban reaches every page.
+    public var hideVisibleByAuthor: [String] = []
 
     public init(
-        added: [(post: Post, arrival: Int64)] = [], changed: [Post] = [], keys: [PostStore.RememberedKey] = [], events: [WallEvent] = []
+        added: [StoredPost] = [], changed: [StoredPost] = [], keys: [PostStore.RememberedKey] = [], events: [WallEvent] = [],
+        moderatorEvents: [ModeratorEvent] = []
     ) {
         self.added = added
         self.changed = changed
         self.keys = keys
         self.events = events
+        self.moderatorEvents = moderatorEvents
     }
 
     /// Whether there is nothing to write: a pure duplicate still waits its turn, so it is answered only once
     /// the post it duplicates is durable.
-    public var isEmpty: Bool { self.added.isEmpty && self.changed.isEmpty && self.keys.isEmpty && self.events.isEmpty }
+    public var isEmpty: Bool {
+        self.added.isEmpty && self.changed.isEmpty && self.keys.isEmpty && self.events.isEmpty && self.moderatorEvents.isEmpty
+            && self.audit.isEmpty && self.bans.isEmpty && self.settings == nil && self.hideVisibleByAuthor.isEmpty
+    }
+
+    /// The highest event number this entry carries.
+    var lastEvent: Int64? {
+        [self.events.last?.number, self.moderatorEvents.last?.number].compactMap { $0 }.max()
+    }
+}
+
+/// One numbered event of the moderators' stream (`/api/moderation/events`).
+public struct ModeratorEvent: Sendable {
+    public enum Change: Sendable {
+        /// A post, new or changed, with its state.
+        case post(ModeratedPost)
+        case settings(ModerationSettings)
+        case audit(AuditEntry)
+
+        public var name: String {
+            switch self {
+            case .post: "post"
+            case .settings: "settings"
+            case .audit: "audit"
+            }
+        }
+    }
+
+    public var number: Int64
+    public var change: Change
+
+    public init(number: Int64, change: Change) {
+        self.number = number
+        self.change = change
+    }
 }

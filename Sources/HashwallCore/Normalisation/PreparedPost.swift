@@ -10,6 +10,8 @@ public struct PreparedPost: Sendable {
     public var contentKeys: [DedupeKey]
     /// What this post reposts, when it is a repost: the original's id, or the key of its author and text.
     public var repostTarget: RepostTarget?
+    /// `channel:identity`: who wrote it, for bans, trust and the flood limit (see ``Moderation/authorKey``).
+    public var authorKey: String
 
     public enum RepostTarget: Sendable, Equatable {
         case id(PostID)
@@ -35,6 +37,7 @@ public struct PreparedPost: Sendable {
 
         let folded = TextNormaliser.fold(text)
         let identity = incoming.authorKey ?? self.post.author.handle ?? name
+        self.authorKey = incoming.channel.rawValue + ":" + TextNormaliser.fold(identity)
         var keys = [DedupeKey.authorText(author: identity, foldedText: folded, scope: incoming.dedupeScope)]
         if folded.count >= Self.longTextMinimum {
             keys.append(.longText(foldedText: folded, scope: incoming.dedupeScope))

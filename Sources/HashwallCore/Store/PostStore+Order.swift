@@ -1,21 +1,31 @@
 import Foundation
 
 extension PostStore {
-    /// Up to `limit` posts, newest first by `createdAt` then arrival, older than the post `before` when given.
-    /// Returns `nil` when `before` is not in memory: the caller asks the journal.
-    public func page(limit: Int, before: PostID? = nil) -> [Post]? {
+    /// Up to `limit` posts in one of `states`, newest first by `createdAt` then arrival, older than the post
+    /// `before` when given. Returns `nil` when `before` is not in memory: the caller asks the journal.
+    public func page(limit: Int, before: PostID? = nil, states: Set<PostState> = [.visible]) -> [Post]? {
+        self.storedPage(limit: limit, before: before, states: states)?.map(\.post)
+    }
+
+    /// ``page(limit:before:states:)`` with each post's moderation record.
+    public func storedPage(limit: Int, before: PostID? = nil, states: Set<PostState>) -> [StoredPost]? {
         var end = self.order.count
         if let before {
             guard let slot = self.slots[before] else { return nil }
             end = self.position(of: slot)
         }
-        let start = max(0, end - max(0, limit))
-        return self.order[start..<end].reversed().compactMap { self.slots[$0]?.post }
+        var page: [StoredPost] = []
+        var index = end - 1
+        while index >= 0 && page.count < limit {
+            if let slot = self.slots[self.order[index]], states.contains(slot.moderation.state) { page.append(slot) }
+            index -= 1
+        }
+        return page
     }
 
-    /// Posts in memory with their arrival numbers, oldest first: what a journal test or a snapshot needs.
-    public var allPosts: [(post: Post, arrival: Int64)] {
-        self.order.compactMap { id in self.slots[id].map { ($0.post, $0.arrival) } }
+    /// Posts in memory, oldest first.
+    public var allPosts: [StoredPost] {
+        self.order.compactMap { self.slots[$0] }
     }
 
     mutating func insert(_ slot: Slot) {
@@ -23,13 +33,14 @@ extension PostStore {
         self.order.insert(slot.post.id, at: self.position(of: slot))
     }
 
-    /// Removes the oldest unpinned posts beyond `limits.maxPosts`; their keys stay remembered.
+    /// Removes the oldest posts beyond `limits.maxPosts`, but never a pinned or held one (the projector and the
+    /// moderators still need them); their keys stay remembered.
     mutating func evictBeyondLimit() -> [PostID] {
         var evicted: [PostID] = []
         var index = 0
         while self.order.count > self.limits.maxPosts && index < self.order.count {
             let id = self.order[index]
-            if self.slots[id]?.post.pinned == true {
+            if let slot = self.slots[id], slot.post.pinned || slot.moderation.state == .held {
                 index += 1
                 continue
             }

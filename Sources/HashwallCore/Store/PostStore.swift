@@ -28,8 +28,6 @@ public struct PostStore: Sendable {
     public struct MergeResult: Sendable {
         public var outcome: Outcome
         public var learnedKeys: [RememberedKey]
-        /// Where the post sits in arrival order (new posts only): ties in `createdAt` go by it.
-        public var arrival: Int64?
     }
 
     /// A key and the post it points to, with that post's `createdAt` for the time-bounded rules.
@@ -45,10 +43,7 @@ public struct PostStore: Sendable {
         }
     }
 
-    struct Slot: Sendable {
-        var post: Post
-        var arrival: Int64
-    }
+    typealias Slot = StoredPost
 
     public let limits: StoreLimits
     var slots: [PostID: Slot] = [:]
@@ -59,12 +54,12 @@ public struct PostStore: Sendable {
     var keyAge: Deque<DedupeKey> = []
     public private(set) var lastArrival: Int64
 
-    /// An empty store, or one restored from the journal: `posts` with their arrival numbers, `keys` oldest first.
-    public init(limits: StoreLimits, posts: [(Post, Int64)] = [], keys: [RememberedKey] = [], lastArrival: Int64 = 0) {
+    /// An empty store, or one restored from the journal: `posts` in any order, `keys` oldest first.
+    public init(limits: StoreLimits, posts: [StoredPost] = [], keys: [RememberedKey] = [], lastArrival: Int64 = 0) {
         self.limits = limits
         self.lastArrival = lastArrival
         for key in keys { self.remember(key) }
-        for (post, arrival) in posts { self.insert(Slot(post: post, arrival: arrival)) }
+        for post in posts { self.insert(post) }
         _ = self.evictBeyondLimit()
     }
 
@@ -73,6 +68,26 @@ public struct PostStore: Sendable {
 
     /// The post with `id`, if it is in memory.
     public func post(_ id: PostID) -> Post? { self.slots[id]?.post }
+
+    /// The post with `id` and its moderation record, if it is in memory.
+    public func stored(_ id: PostID) -> StoredPost? { self.slots[id] }
+
+    /// Replaces the record of a post in memory (a moderation decision); its place in the order is unchanged.
+    /// Returns `false` when the post is not in memory.
+    @discardableResult
+    public mutating func update(_ stored: StoredPost) -> Bool {
+        guard let current = self.slots[stored.post.id] else { return false }
+        var updated = stored
+        updated.arrival = current.arrival
+        updated.post.createdAt = current.post.createdAt
+        self.slots[stored.post.id] = updated
+        return true
+    }
+
+    /// Every post in memory whose author key is `authorKey`, oldest first.
+    public func posts(byAuthor authorKey: String) -> [StoredPost] {
+        self.order.compactMap { self.slots[$0] }.filter { $0.moderation.authorKey == authorKey }
+    }
 
     /// Adds `incoming`, or folds it into the post it duplicates or reposts. Never fails: anything that
     /// matches nothing is a new post.
@@ -115,10 +130,10 @@ public struct PostStore: Sendable {
             return MergeResult(outcome: .duplicate(known.postID), learnedKeys: learned)
         }
 
-        // 4. New.
+        // 4. New: visible until the caller's moderation policy says otherwise (in the same actor turn).
         self.lastArrival += 1
         let arrival = self.lastArrival
-        self.insert(Slot(post: post, arrival: arrival))
+        self.insert(StoredPost(post: post, arrival: arrival, moderation: Moderation(authorKey: incoming.authorKey)))
         var newKeys = [sourceKey] + incoming.contentKeys
         if case .content(let key) = incoming.repostTarget {
             newKeys.append(key)  // later reposts of the same unknown original count on this card
@@ -127,7 +142,7 @@ public struct PostStore: Sendable {
             learned.append(self.remember(RememberedKey(key: key, postID: post.id, createdAt: post.createdAt)))
         }
         _ = self.evictBeyondLimit()
-        return MergeResult(outcome: .added(post), learnedKeys: learned, arrival: arrival)
+        return MergeResult(outcome: .added(post), learnedKeys: learned)
     }
 
     private func resolve(_ target: PreparedPost.RepostTarget) -> PostID? {

@@ -10,6 +10,10 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as InvalidField {
             throw APIError(.badRequest, error.description)
+        } catch let error as UnknownPost {
+            throw APIError(.notFound, error.description)
+        } catch let error as ModerationConflict {
+            throw APIError(.conflict, error.description)
         } catch JournalError.overloaded {
             throw APIError(.serviceUnavailable, "the wall is busy; retry in a second", retryAfter: 1)
         } catch let error as JournalError {

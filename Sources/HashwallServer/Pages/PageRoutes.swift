@@ -1,7 +1,7 @@
 import Hummingbird
 import NIOCore
 
-/// The pages (`Web/`), embedded in the binary at build time: `/` (follower wall), `/projector`, and their
+/// The pages (`Web/`), embedded in the binary at build time: `/` (follower wall), `/projector`, `/moderate`, and their
 /// CSS and JS. Served with a short cache lifetime so a redeployed wall is picked up on reload.
 struct PageRoutes {
     struct Asset {
@@ -15,6 +15,7 @@ struct PageRoutes {
         let css = "text/css; charset=utf-8"
         let js = "text/javascript; charset=utf-8"
         let files: [(String, [UInt8], String)] = [
+            ("/css/moderate.css", PackageResources.moderate_css, css),
             ("/css/projector.css", PackageResources.projector_css, css),
             ("/css/theme.css", PackageResources.theme_css, css),
             ("/css/wall.css", PackageResources.wall_css, css),
@@ -26,6 +27,24 @@ struct PageRoutes {
             ("/js/events.js", PackageResources.events_js, js),
             ("/js/feed.js", PackageResources.feed_js, js),
             ("/js/fit-text.js", PackageResources.fit_text_js, js),
+            ("/js/moderate.js", PackageResources.moderate_js, js),
+            ("/js/moderation-actions.js", PackageResources.moderation_actions_js, js),
+            ("/js/moderation-api.js", PackageResources.moderation_api_js, js),
+            ("/js/moderation-audit.js", PackageResources.moderation_audit_js, js),
+            ("/js/moderation-channels.js", PackageResources.moderation_channels_js, js),
+            ("/js/moderation-events.js", PackageResources.moderation_events_js, js),
+            ("/js/moderation-filters.js", PackageResources.moderation_filters_js, js),
+            ("/js/moderation-header.js", PackageResources.moderation_header_js, js),
+            ("/js/moderation-keys.js", PackageResources.moderation_keys_js, js),
+            ("/js/moderation-list.js", PackageResources.moderation_list_js, js),
+            ("/js/moderation-login.js", PackageResources.moderation_login_js, js),
+            ("/js/moderation-preview.js", PackageResources.moderation_preview_js, js),
+            ("/js/moderation-row.js", PackageResources.moderation_row_js, js),
+            ("/js/moderation-session.js", PackageResources.moderation_session_js, js),
+            ("/js/moderation-settings.js", PackageResources.moderation_settings_js, js),
+            ("/js/moderation-store.js", PackageResources.moderation_store_js, js),
+            ("/js/moderation-strings.js", PackageResources.moderation_strings_js, js),
+            ("/js/moderation-toasts.js", PackageResources.moderation_toasts_js, js),
             ("/js/post-set.js", PackageResources.post_set_js, js),
             ("/js/projector-stage.js", PackageResources.projector_stage_js, js),
             ("/js/projector.js", PackageResources.projector_js, js),
@@ -37,6 +56,7 @@ struct PageRoutes {
             ("/js/time.js", PackageResources.time_js, js),
             ("/js/wall-settings.js", PackageResources.wall_settings_js, js),
             ("/js/wall.js", PackageResources.wall_js, js),
+            ("/moderate", PackageResources.moderate_html, html),
             ("/projector", PackageResources.projector_html, html),
         ]
         return Dictionary(uniqueKeysWithValues: files.map { ($0.0, Asset(body: ByteBuffer(bytes: $0.1), contentType: $0.2)) })

@@ -51,7 +51,7 @@ struct IngestBody: Decodable {
         return "h" + digest.prefix(10).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
-    private static func invalidField(_ error: DecodingError) -> InvalidField {
+    static func invalidField(_ error: DecodingError) -> InvalidField {
         func path(_ codingPath: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
             let keys = codingPath + (key.map { [$0] } ?? [])
             return keys.isEmpty ? "body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")

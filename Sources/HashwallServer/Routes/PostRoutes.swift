@@ -19,18 +19,25 @@ struct PostRoutes {
     struct PostsPage: Encodable {
         var posts: [Post]
         var lastEventId: String
+        /// Visible pinned posts (first page only).
+        var pinned: [Post]
     }
 
     @Sendable func listPosts(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        var limit = 50
-        if let text = query["limit"] {
-            guard let value = Int(text), (1...500).contains(value) else { throw InvalidField("limit", "must be a whole number from 1 to 500") }
-            limit = value
-        }
+        let limit = try Self.limit(query["limit"].map(String.init), default: 50)
         let before = query["before"].map { PostID(String($0)) }
         let snapshot = try await self.intake.snapshot(limit: limit, before: before)
-        return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent)))
+        // Pinned posts stay in the projector's spotlight however old they are: the first page carries them all.
+        let pinned = before == nil ? await self.intake.pinned() : []
+        return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent), pinned: pinned))
+    }
+
+    /// The `limit` query parameter: 1 to 500, `fallback` when absent.
+    static func limit(_ text: String?, default fallback: Int) throws -> Int {
+        guard let text else { return fallback }
+        guard let value = Int(text), (1...500).contains(value) else { throw InvalidField("limit", "must be a whole number from 1 to 500") }
+        return value
     }
 
     struct Accepted: Encodable { var id: String }

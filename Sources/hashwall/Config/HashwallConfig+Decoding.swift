@@ -72,7 +72,10 @@ extension HashwallConfig {
             "heartbeatSeconds": [:], "replayWindow": [:], "clientQueue": [:],
         ] as [String: Any],
         "channels": ["demo": ["enabled": [:], "intervalSeconds": [:]] as [String: Any]] as [String: Any],
-        "moderation": ["mode": [:], "blocklist": [:], "trusted": [:]] as [String: Any],
+        "moderation": [
+                "mode": [:], "channelModes": [:], "blocklist": [:], "trusted": [:], "projectorDelaySeconds": [:], "floodLimitPerMinute": [:],
+                "moderators": [:],
+            ] as [String: Any],
         "storage": ["path": [:], "synchronous": [:], "maxPosts": [:], "maxRememberedKeys": [:]] as [String: Any],
         "wall": ["title": [:], "howToContribute": [:], "theme": [:], "language": [:]] as [String: Any],
         "log": ["level": [:]] as [String: Any],

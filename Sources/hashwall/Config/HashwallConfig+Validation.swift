@@ -20,6 +20,15 @@ extension HashwallConfig {
         check(self.server.clientQueue >= 8, "server.clientQueue: must be at least 8, got \(self.server.clientQueue)")
         check(self.channels.demo.intervalSeconds > 0, "channels.demo.intervalSeconds: must be more than 0, got \(self.channels.demo.intervalSeconds)")
         check(["post", "pre"].contains(self.moderation.mode), "moderation.mode: must be \"post\" or \"pre\", got \"\(self.moderation.mode)\"")
+        for (channel, mode) in self.moderation.channelModes {
+            check(ChannelKind(rawValue: channel) != nil, "moderation.channelModes.\(channel): is not a channel (x, mastodon, bluesky, sms, email, api, demo)")
+            check(["post", "pre"].contains(mode), "moderation.channelModes.\(channel): must be \"post\" or \"pre\", got \"\(mode)\"")
+        }
+        for problem in self.moderationSettings.problems() { problems.append("moderation.\(problem)") }
+        for (index, moderator) in self.moderation.moderators.enumerated() {
+            check(!moderator.name.isEmpty, "moderation.moderators[\(index)].name: must not be empty")
+            check(!moderator.tokenEnv.isEmpty, "moderation.moderators[\(index)].tokenEnv: must name an environment variable")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(
@@ -34,5 +43,14 @@ extension HashwallConfig {
             Logger.Level(rawValue: self.log.level) != nil,
             "log.level: must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(self.log.level)\"")
         return problems
+    }
+
+    /// The moderation settings the file asks for (the moderators' own changes, once saved, win at start-up).
+    var moderationSettings: ModerationSettings {
+        ModerationSettings(
+            mode: ModerationMode(rawValue: self.moderation.mode) ?? .post,
+            channelModes: self.moderation.channelModes.compactMapValues(ModerationMode.init(rawValue:)),
+            blocklist: Blocklist.defaultEntries + self.moderation.blocklist, trusted: self.moderation.trusted,
+            projectorDelaySeconds: self.moderation.projectorDelaySeconds, floodLimitPerMinute: self.moderation.floodLimitPerMinute)
     }
 }

@@ -36,9 +36,22 @@ struct HashwallConfig: Codable, Sendable, Equatable {
     }
 
     struct Moderation: Codable, Sendable, Equatable {
+        struct Moderator: Codable, Sendable, Equatable {
+            /// Shown in the audit list and to the other moderators.
+            var name: String
+            /// The environment variable that holds this moderator's token.
+            var tokenEnv: String
+        }
         var mode = "post"
+        /// Per-channel modes, e.g. `{"sms": "pre"}`.
+        var channelModes: [String: String] = [:]
+        /// Added to the default French and English list.
         var blocklist: [String] = []
         var trusted: [String] = []
+        var projectorDelaySeconds = 0
+        var floodLimitPerMinute = 0
+        /// Named moderators, each with their own token; `HASHWALL_MODERATOR_TOKEN` is always a moderator too.
+        var moderators: [Moderator] = []
     }
 
     struct Storage: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HashwallServer
 
 /// Tokens from the environment, or random ones made at start-up (and printed, so the organiser can use them).
 struct Secrets: Sendable, Equatable {
@@ -6,6 +7,8 @@ struct Secrets: Sendable, Equatable {
     var moderatorToken: String
     /// Which tokens were made up here rather than read from the environment.
     var generated: Set<String> = []
+    /// Named moderators' tokens, by environment variable.
+    var named: [String: String] = [:]
 
     static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Secrets {
         var generated: Set<String> = []
@@ -16,7 +19,23 @@ struct Secrets: Sendable, Equatable {
         }
         let ingest = token("HASHWALL_INGEST_TOKEN")
         let moderator = token("HASHWALL_MODERATOR_TOKEN")
-        return Secrets(ingestToken: ingest, moderatorToken: moderator, generated: generated)
+        let named = environment.filter { $0.key.hasPrefix("HASHWALL_") && !$0.value.isEmpty }
+        return Secrets(ingestToken: ingest, moderatorToken: moderator, generated: generated, named: named)
+    }
+
+    /// Every moderator: the default one, then those the configuration names whose variable is set.
+    /// Returns the accounts and a problem for each named moderator whose variable is missing.
+    func moderatorAccounts(_ moderators: [HashwallConfig.Moderation.Moderator]) -> (accounts: [ModeratorAccounts.Account], problems: [String]) {
+        var accounts = [ModeratorAccounts.Account(name: "moderator", token: self.moderatorToken)]
+        var problems: [String] = []
+        for (index, moderator) in moderators.enumerated() {
+            guard let token = self.named[moderator.tokenEnv] else {
+                problems.append("moderation.moderators[\(index)].tokenEnv: \(moderator.tokenEnv) is not set in the environment")
+                continue
+            }
+            accounts.append(.init(name: moderator.name, token: token))
+        }
+        return (accounts, problems)
     }
 
     /// 32 random bytes from the system's generator, hex-encoded.

@@ -20,20 +20,23 @@ func buildApplication(
     let registry = PrometheusCollectorRegistry()
     let metrics = WallMetrics(factory: PrometheusMetricsFactory(registry: registry))
     let status = ChannelStatusBoard()
-    let hub = EventHub(
-        limits: EventHub.Limits(
-            replayWindow: config.server.replayWindow, clientQueue: config.server.clientQueue,
-            heartbeat: .milliseconds(Int64(config.server.heartbeatSeconds * 1000))),
-        metrics: metrics, logger: logger)
+    let hubLimits = EventHub.Limits(
+        replayWindow: config.server.replayWindow, clientQueue: config.server.clientQueue,
+        heartbeat: .milliseconds(Int64(config.server.heartbeatSeconds * 1000)))
+    let hubs = WallHubs(
+        wall: EventHub(limits: hubLimits, metrics: metrics, logger: logger),
+        moderators: EventHub(limits: hubLimits, metrics: metrics, logger: logger))
     let path = config.storage.path
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    let journal = try Journal(path: path, synchronous: config.storage.synchronous, hub: hub, metrics: metrics, logger: logger)
+    let journal = try Journal(path: path, synchronous: config.storage.synchronous, hubs: hubs, metrics: metrics, logger: logger)
     let limits = StoreLimits(maxPosts: config.storage.maxPosts, maxRememberedKeys: config.storage.maxRememberedKeys)
-    let intake = try Intake(journal: journal, hub: hub, limits: limits, metrics: metrics, status: status)
+    let intake = try Intake(
+        journal: journal, hubs: hubs, limits: limits, settings: config.moderationSettings, metrics: metrics, status: status)
     status.set("api", .running)
+    let (accounts, _) = secrets.moderatorAccounts(config.moderation.moderators)
 
-    var services: [any Service] = [journal, hub]
+    var services: [any Service] = [journal, hubs.wall, hubs.moderators]
     if config.channels.demo.enabled {
         let samples = try DemoSample.bundled()
         services.append(
@@ -43,8 +46,12 @@ func buildApplication(
         status.set("demo", .starting)
     }
 
+    let publicOrigin = config.server.publicURL.flatMap(URL.init(string:)).flatMap { url -> String? in
+        guard let scheme = url.scheme, let host = url.host else { return nil }
+        return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
+    }
     let server = WallServer(
-        intake: intake, hub: hub, status: status, registry: registry, ingestToken: secrets.ingestToken,
+        intake: intake, hubs: hubs, moderators: ModeratorAccounts(accounts), publicOrigin: publicOrigin, status: status, registry: registry, ingestToken: secrets.ingestToken,
         settings: WallSettings(
             title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
             howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language),

@@ -1,0 +1,224 @@
+import Foundation
+
+/// What a moderator can do to one post.
+public enum PostAction: String, Sendable, CaseIterable {
+    case hide, show, approve, reject, pin, unpin
+}
+
+/// A moderator action that does not apply to the post as it is (approving a visible post, say).
+public struct ModerationConflict: Error, Sendable, CustomStringConvertible {
+    public let description: String
+}
+
+/// A post id that names no post.
+public struct UnknownPost: Error, Sendable, CustomStringConvertible {
+    public let id: PostID
+    public var description: String { "no post with id \(self.id)" }
+}
+
+extension Intake {
+    /// Applies `action` to the post `id` on behalf of `moderator`. Durable (the post and the audit entry) before it
+    /// returns; a post taken off the wall leaves every public stream at once (`remove`), one put on it arrives (`post`).
+    /// - Throws: ``UnknownPost``, ``ModerationConflict``, ``JournalError``.
+    public func moderate(_ id: PostID, _ action: PostAction, by moderator: String) async throws -> ModeratedPost {
+        var stored = try await self.storedPost(id)
+        let before = stored
+        switch action {
+        case .hide:
+            guard [.visible, .held].contains(stored.moderation.state) else { throw ModerationConflict(description: "the post is already off the wall") }
+            stored.moderation.state = .hidden
+        case .show:
+            guard [.hidden, .rejected].contains(stored.moderation.state) else {
+                throw ModerationConflict(description: "only a hidden or rejected post can be shown (use approve for a held one)")
+            }
+            stored.moderation.state = .visible
+        case .approve:
+            guard stored.moderation.state == .held else { throw ModerationConflict(description: "only a held post can be approved") }
+            stored.moderation.state = .visible
+        case .reject:
+            guard stored.moderation.state == .held else { throw ModerationConflict(description: "only a held post can be rejected") }
+            stored.moderation.state = .rejected
+        case .pin, .unpin:
+            guard stored.post.pinned != (action == .pin) else { throw ModerationConflict(description: "the post is already \(action == .pin ? "pinned" : "unpinned")") }
+            stored.post.pinned = action == .pin
+        }
+        if stored.moderation.state != .held {
+            stored.moderation.heldSince = nil
+            stored.moderation.heldBecause = nil
+        }
+        var entry = JournalEntry()
+        self.apply(stored, replacing: before, to: &entry)
+        let inverse: AuditEntry.Inverse =
+            [.pin, .unpin].contains(action) ? .pinned(id, before.post.pinned) : .states([id: before.moderation.state])
+        self.record(action.auditAction, postID: id, summary: Self.summary(action.rawValue, before.post), inverse: inverse, by: moderator, in: &entry)
+        try await self.journal.submit(entry).wait()
+        return self.moderated(stored)
+    }
+
+    /// Bans the author of `postID`: their visible posts leave the wall, their next ones are held. Returns how
+    /// many posts were hidden.
+    public func ban(authorOf postID: PostID, by moderator: String) async throws -> Int {
+        let stored = try await self.storedPost(postID)
+        let authorKey = stored.moderation.authorKey
+        var entry = JournalEntry()
+        var previous: [PostID: PostState] = [:]
+        self.bans.insert(authorKey)
+        entry.bans = [(authorKey, true)]
+        for var post in self.store.posts(byAuthor: authorKey) where post.moderation.state == .visible {
+            let before = post
+            previous[post.post.id] = post.moderation.state
+            post.moderation.state = .hidden
+            self.apply(post, replacing: before, to: &entry)
+        }
+        entry.hideVisibleByAuthor = [authorKey]
+        self.record(
+            .ban, postID: postID, summary: "banned \(stored.post.author.name)", inverse: .banned(authorKey: authorKey, false, states: previous),
+            by: moderator, in: &entry)
+        try await self.journal.submit(entry).wait()
+        return previous.count
+    }
+
+    /// Lifts the ban on the author of `postID`. Their hidden posts stay hidden (show them one by one, or undo the ban).
+    public func unban(authorOf postID: PostID, by moderator: String) async throws -> Int {
+        let stored = try await self.storedPost(postID)
+        let authorKey = stored.moderation.authorKey
+        guard self.bans.remove(authorKey) != nil else { throw ModerationConflict(description: "this author is not banned") }
+        var entry = JournalEntry()
+        entry.bans = [(authorKey, false)]
+        for post in self.store.posts(byAuthor: authorKey) {
+            entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(post))))
+        }
+        self.record(
+            .unban, postID: postID, summary: "unbanned \(stored.post.author.name)", inverse: .banned(authorKey: authorKey, true, states: [:]),
+            by: moderator, in: &entry)
+        try await self.journal.submit(entry).wait()
+        return 0
+    }
+
+    /// The moderators' settings now.
+    public var settings: ModerationSettings { self.policy.settings }
+
+    /// Replaces the settings. They apply to posts accepted from now on.
+    /// - Throws: ``InvalidField`` naming the first bad field.
+    public func updateSettings(_ settings: ModerationSettings, by moderator: String) async throws -> ModerationSettings {
+        if let problem = settings.problems().first { throw problem }
+        var entry = JournalEntry()
+        let previous = self.policy.settings
+        self.setSettings(settings, in: &entry)
+        self.record(.settings, postID: nil, summary: Self.describeChange(from: previous, to: settings), inverse: .settings(previous), by: moderator, in: &entry)
+        try await self.journal.submit(entry).wait()
+        return settings
+    }
+
+    /// The newest audit entries, newest first.
+    public func auditEntries(limit: Int) -> [AuditEntry] { Array(self.audit.prefix(limit)) }
+
+    /// Undoes `moderator`'s most recent action that is not yet undone. Returns that entry, marked undone.
+    /// - Throws: ``ModerationConflict`` when there is nothing to undo.
+    public func undo(by moderator: String) async throws -> AuditEntry {
+        guard let index = self.audit.firstIndex(where: { $0.moderator == moderator && !$0.undone && $0.inverse != nil }),
+            let inverse = self.audit[index].inverse
+        else { throw ModerationConflict(description: "nothing to undo") }
+        var entry = JournalEntry()
+        switch inverse {
+        case .states(let states):
+            try await self.restore(states, in: &entry)
+        case .pinned(let id, let pinned):
+            var stored = try await self.storedPost(id)
+            let before = stored
+            stored.post.pinned = pinned
+            self.apply(stored, replacing: before, to: &entry)
+        case .banned(let authorKey, let banned, let states):
+            if banned { self.bans.insert(authorKey) } else { self.bans.remove(authorKey) }
+            entry.bans = [(authorKey, banned)]
+            try await self.restore(states, in: &entry)
+        case .settings(let settings):
+            self.setSettings(settings, in: &entry)
+        }
+        self.audit[index].undone = true
+        let undone = self.audit[index]
+        entry.audit.append(undone)
+        entry.moderatorEvents.append(self.nextModeratorEvent(.audit(undone)))
+        self.record(.undo, postID: undone.postID, summary: "undid: \(undone.summary)", inverse: nil, by: moderator, in: &entry)
+        try await self.journal.submit(entry).wait()
+        return undone
+    }
+
+    // MARK: - Helpers
+
+    /// The post from memory, else from the journal (an evicted post can still be moderated).
+    func storedPost(_ id: PostID) async throws -> StoredPost {
+        if let stored = self.store.stored(id) { return stored }
+        guard let stored = try await self.journal.storedPost(id) else { throw UnknownPost(id: id) }
+        return self.store.stored(id) ?? stored  // re-read: the await let other changes in
+    }
+
+    private func restore(_ states: [PostID: PostState], in entry: inout JournalEntry) async throws {
+        for (id, state) in states {
+            var stored = try await self.storedPost(id)
+            let before = stored
+            stored.moderation.state = state
+            self.apply(stored, replacing: before, to: &entry)
+        }
+    }
+
+    /// Records `stored` in the store and the entry, with the public event its change of visibility means.
+    func apply(_ stored: StoredPost, replacing before: StoredPost, to entry: inout JournalEntry) {
+        self.store.update(stored)
+        entry.changed.append(stored)
+        switch (before.moderation.state == .visible, stored.moderation.state == .visible) {
+        case (true, false): entry.events.append(self.nextEvent(.remove(stored.post.id)))
+        case (false, true): entry.events.append(self.nextEvent(.post(stored.post)))
+        case (true, true) where before.post != stored.post: entry.events.append(self.nextEvent(.update(stored.post)))
+        default: break
+        }
+        entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
+    }
+
+    private func setSettings(_ settings: ModerationSettings, in entry: inout JournalEntry) {
+        self.policy = ModerationPolicy(settings: settings)
+        entry.settings = settings
+        entry.moderatorEvents.append(self.nextModeratorEvent(.settings(settings)))
+    }
+
+    private func record(
+        _ action: AuditEntry.Action, postID: PostID?, summary: String, inverse: AuditEntry.Inverse?, by moderator: String,
+        in entry: inout JournalEntry
+    ) {
+        self.lastAuditID += 1
+        let audit = AuditEntry(id: self.lastAuditID, at: Date(), moderator: moderator, action: action, postID: postID, summary: summary, inverse: inverse)
+        self.audit.insert(audit, at: 0)
+        if self.audit.count > Journal.restoredAudit { self.audit.removeLast() }
+        entry.audit.append(audit)
+        entry.moderatorEvents.append(self.nextModeratorEvent(.audit(audit)))
+    }
+
+    static func summary(_ verb: String, _ post: Post) -> String {
+        let text = post.text.count > 60 ? String(post.text.prefix(60)) + "…" : post.text
+        return "\(verb) \(post.author.name): « \(text.replacingOccurrences(of: "\n", with: " ")) »"
+    }
+
+    static func describeChange(from old: ModerationSettings, to new: ModerationSettings) -> String {
+        var parts: [String] = []
+        if old.mode != new.mode { parts.append("mode \(new.mode.rawValue)") }
+        if old.channelModes != new.channelModes { parts.append("channel modes") }
+        if old.blocklist != new.blocklist { parts.append("blocklist (\(new.blocklist.count) entries)") }
+        if old.trusted != new.trusted { parts.append("trusted authors (\(new.trusted.count))") }
+        if old.projectorDelaySeconds != new.projectorDelaySeconds { parts.append("projector delay \(new.projectorDelaySeconds) s") }
+        if old.floodLimitPerMinute != new.floodLimitPerMinute { parts.append("flood limit \(new.floodLimitPerMinute)/min") }
+        return "settings: " + (parts.isEmpty ? "saved unchanged" : parts.joined(separator: ", "))
+    }
+}
+
+extension PostAction {
+    var auditAction: AuditEntry.Action {
+        switch self {
+        case .hide: .hide
+        case .show: .show
+        case .approve: .approve
+        case .reject: .reject
+        case .pin: .pin
+        case .unpin: .unpin
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// Who may moderate: each moderator's name and token (tokens come from the environment), and the console's
+/// sessions. Tokens are compared in constant time; session ids are 256 random bits.
+public final class ModeratorAccounts: Sendable {
+    public struct Account: Sendable {
+        public var name: String
+        public var token: String
+
+        public init(name: String, token: String) {
+            self.name = name
+            self.token = token
+        }
+    }
+
+    let accounts: [Account]
+    /// Console sessions last this long.
+    static let sessionLifetime: TimeInterval = 12 * 3600
+    private let sessions = Mutex<[String: (name: String, expires: Date)]>([:])
+
+    public init(_ accounts: [Account]) {
+        self.accounts = accounts
+    }
+
+    /// The moderator whose token is `token`, or `nil`. Every account is compared, so the timing doesn't tell which.
+    func moderator(forToken token: String) -> String? {
+        var found: String?
+        for account in self.accounts where BearerTokenMiddleware<HashwallRequestContext>.constantTimeEqual(token, account.token) {
+            found = account.name
+        }
+        return found
+    }
+
+    /// Opens a console session for `name`; returns its id (the cookie's value).
+    func openSession(for name: String) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let id = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        self.sessions.withLock { sessions in
+            let now = Date()
+            sessions = sessions.filter { $0.value.expires > now }
+            sessions[id] = (name, now.addingTimeInterval(Self.sessionLifetime))
+        }
+        return id
+    }
+
+    /// The moderator of session `id`, if it is open.
+    func moderator(forSession id: String) -> String? {
+        self.sessions.withLock { sessions in
+            guard let session = sessions[id], session.expires > Date() else { return nil }
+            return session.name
+        }
+    }
+
+    func closeSession(_ id: String) {
+        self.sessions.withLock { _ = $0.removeValue(forKey: id) }
+    }
+}
+
+/// Failed logins per client address: at most `limit` in `window` seconds; beyond, the address waits.
+final class LoginRateLimiter: Sendable {
+    let limit: Int
+    let window: TimeInterval
+    private let failures = Mutex<[String: [Date]]>([:])
+
+    init(limit: Int = 5, window: TimeInterval = 60) {
+        self.limit = limit
+        self.window = window
+    }
+
+    /// Seconds `address` must wait before trying again, or `nil` when it may try now.
+    func waitTime(for address: String, now: Date = Date()) -> Int? {
+        self.failures.withLock { failures in
+            let recent = (failures[address] ?? []).filter { now.timeIntervalSince($0) < self.window }
+            failures[address] = recent.isEmpty ? nil : recent
+            guard recent.count >= self.limit, let oldest = recent.first else { return nil }
+            return max(1, Int((self.window - now.timeIntervalSince(oldest)).rounded(.up)))
+        }
+    }
+
+    func recordFailure(for address: String) {
+        self.failures.withLock { $0[address, default: []].append(Date()) }
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import HashwallCore
+import Hummingbird
+import NIOCore
+
+/// `/api/moderation/…`: the moderators' API (DESIGN.md). Login is open (rate-limited per client address);
+/// everything else needs a moderator (``ModeratorAuthMiddleware``).
+struct ModerationRoutes {
+    let intake: Intake
+    let hubs: WallHubs
+    let accounts: ModeratorAccounts
+    let limiter = LoginRateLimiter()
+    let publicOrigin: String?
+    let retryMilliseconds: Int
+
+    func add(to router: Router<HashwallRequestContext>) {
+        let api = router.group("api/moderation")
+        api.post("login", use: self.login)
+        let guarded = api.group().add(middleware: ModeratorAuthMiddleware(accounts: self.accounts, publicOrigin: self.publicOrigin))
+        guarded.get("session", use: self.session)
+        guarded.post("logout", use: self.logout)
+        guarded.get("posts", use: self.posts)
+        guarded.post("posts/{id}/{action}", use: self.act)
+        guarded.post("authors/ban", use: self.ban)
+        guarded.post("authors/unban", use: self.unban)
+        guarded.get("settings", use: self.getSettings)
+        guarded.put("settings", use: self.putSettings)
+        guarded.post("undo", use: self.undo)
+        guarded.get("audit", use: self.audit)
+        guarded.get("events") { request, context in
+            try await EventStreamRoute(hub: self.hubs.moderators, retryMilliseconds: self.retryMilliseconds).events(request, context: context)
+        }
+    }
+
+    struct Login: Decodable { var token: String }
+    struct Who: Encodable { var moderator: String }
+
+    @Sendable func login(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        if let wait = self.limiter.waitTime(for: context.clientAddress) {
+            throw APIError(.tooManyRequests, "too many failed logins; try again in \(wait) s", retryAfter: wait)
+        }
+        if request.headers[.origin] != nil, !ModeratorAuthMiddleware.sameOrigin(request, publicOrigin: self.publicOrigin) {
+            throw APIError(.forbidden, "login must come from the moderation console (Origin check)")
+        }
+        let body: Login = try await Self.decode(request, context: context)
+        guard let name = self.accounts.moderator(forToken: body.token) else {
+            self.limiter.recordFailure(for: context.clientAddress)
+            throw UnauthorizedError()
+        }
+        let session = self.accounts.openSession(for: name)
+        var response = JSONBody.response(Who(moderator: name))
+        let secure = request.uri.scheme == .https || request.headers[.xForwardedProto]?.lowercased() == "https"
+        response.setCookie(
+            Cookie(name: ModeratorAuthMiddleware.cookieName, value: session, maxAge: Int(ModeratorAccounts.sessionLifetime), path: "/",
+                secure: secure, httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func session(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        JSONBody.response(Who(moderator: context.moderator ?? ""))
+    }
+
+    @Sendable func logout(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        if let session = request.cookies[ModeratorAuthMiddleware.cookieName]?.value { self.accounts.closeSession(session) }
+        var response = Response(status: .noContent)
+        response.setCookie(Cookie(name: ModeratorAuthMiddleware.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    struct PostsPage: Encodable {
+        var posts: [ModeratedPost]
+        var lastEventId: String
+    }
+
+    @Sendable func posts(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let query = request.uri.queryParameters
+        let states: Set<PostState>
+        switch query["state"].map(String.init) ?? "all" {
+        case "all": states = Set(PostState.allCases)
+        case let name:
+            guard let state = PostState(rawValue: name) else { throw InvalidField("state", "must be all, visible, hidden, held or rejected") }
+            states = [state]
+        }
+        let limit = try PostRoutes.limit(query["limit"].map(String.init), default: 100)
+        let before = query["before"].map { PostID(String($0)) }
+        let snapshot = try await self.intake.moderatorSnapshot(limit: limit, before: before, states: states)
+        return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent)))
+    }
+
+    @Sendable func act(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        // Ids are percent-encoded in paths (they hold `:`); the router hands the segment over as it came.
+        let raw = try context.parameters.require("id")
+        let id = PostID(raw.removingPercentEncoding ?? raw)
+        let name = try context.parameters.require("action")
+        guard let action = PostAction(rawValue: name) else {
+            throw APIError(.notFound, "unknown action \(InvalidField.quote(name)); use hide, show, approve, reject, pin or unpin")
+        }
+        return JSONBody.response(try await self.intake.moderate(id, action, by: try Self.moderator(context)))
+    }
+
+    struct AuthorBody: Decodable { var postId: String }
+    struct Affected: Encodable { var affected: Int }
+
+    @Sendable func ban(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let body: AuthorBody = try await Self.decode(request, context: context)
+        return JSONBody.response(Affected(affected: try await self.intake.ban(authorOf: PostID(body.postId), by: try Self.moderator(context))))
+    }
+
+    @Sendable func unban(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let body: AuthorBody = try await Self.decode(request, context: context)
+        return JSONBody.response(Affected(affected: try await self.intake.unban(authorOf: PostID(body.postId), by: try Self.moderator(context))))
+    }
+
+    @Sendable func getSettings(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        JSONBody.response(await self.intake.settings)
+    }
+
+    @Sendable func putSettings(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let settings: ModerationSettings = try await Self.decode(request, context: context)
+        return JSONBody.response(try await self.intake.updateSettings(settings, by: try Self.moderator(context)))
+    }
+
+    struct Undone: Encodable { var undone: AuditEntry }
+
+    @Sendable func undo(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        JSONBody.response(Undone(undone: try await self.intake.undo(by: try Self.moderator(context))))
+    }
+
+    struct Entries: Encodable { var entries: [AuditEntry] }
+
+    @Sendable func audit(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let limit = try PostRoutes.limit(request.uri.queryParameters["limit"].map(String.init), default: 100)
+        return JSONBody.response(Entries(entries: await self.intake.auditEntries(limit: limit)))
+    }
+
+    static func moderator(_ context: HashwallRequestContext) throws -> String {
+        guard let moderator = context.moderator else { throw UnauthorizedError() }
+        return moderator
+    }
+
+    /// Decodes a small JSON body; problems become ``InvalidField``s naming the field.
+    static func decode<T: Decodable>(_ request: Request, context: HashwallRequestContext) async throws -> T {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+        } catch let error as DecodingError {
+            throw IngestBody.invalidField(error)
+        }
+    }
+}

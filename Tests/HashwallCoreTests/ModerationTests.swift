@@ -1,0 +1,120 @@
+import Foundation
+import HashwallCore
+import HashwallTestSupport
+import NIOCore
+import Testing
+
+@Suite struct BlocklistTests {
+    @Test func matchesWholeWordsIgnoringCaseAndAccents() {
+        let list = Blocklist(["con", "arnaque", "nique ta mère"])
+        #expect(list.firstMatch(in: "Quel CON !") == "con")
+        #expect(list.firstMatch(in: "Cette conférence est top") == nil)
+        #expect(list.firstMatch(in: "Une ARNAQUE totale") == "arnaque")
+        #expect(list.firstMatch(in: "nique ta MERE") == "nique ta mère")
+        #expect(list.firstMatch(in: "nique sa mère") == nil)
+        #expect(list.firstMatch(in: "Bravo", "Le Con du 35") == "con")  // author names too
+    }
+
+    @Test func theDefaultListLeavesOrdinaryConferenceTalkAlone() {
+        let list = Blocklist(Blocklist.defaultEntries)
+        for text in ["40 min de retard 😩", "Superbe conférence, merci !", "La concertation citoyenne", "Shitake au déjeuner"] {
+            #expect(list.firstMatch(in: text) == nil, "\(text)")
+        }
+        #expect(list.firstMatch(in: "What a fucking mess") != nil)
+    }
+}
+
+@Suite struct ModerationPolicyTests {
+    func post(_ text: String, channel: ChannelKind = .x, name: String = "Claire", handle: String? = "claire_m") -> Post {
+        Post(id: PostID("x:1"), channel: channel, author: Author(name: name, handle: handle), text: text, createdAt: Date(), receivedAt: Date())
+    }
+
+    @Test func preModeHoldsAndChannelOverridesWin() {
+        let policy = ModerationPolicy(settings: ModerationSettings(mode: .post, channelModes: ["sms": .pre], blocklist: []))
+        #expect(policy.initialState(for: post("Bonjour", channel: .sms), banned: false, shownInLastMinute: 0).0 == .held)
+        #expect(policy.initialState(for: post("Bonjour", channel: .mastodon), banned: false, shownInLastMinute: 0).0 == .visible)
+    }
+
+    @Test func trustedAuthorsSkipPreModerationAndFloodButNotTheBlocklist() {
+        let policy = ModerationPolicy(settings: ModerationSettings(mode: .pre, blocklist: ["arnaque"], trusted: ["@Claire_M"], floodLimitPerMinute: 2))
+        #expect(policy.initialState(for: post("Bienvenue"), banned: false, shownInLastMinute: 10).0 == .visible)
+        #expect(policy.initialState(for: post("une arnaque"), banned: false, shownInLastMinute: 0) == (.held, "blocklist: «arnaque»"))
+        #expect(policy.initialState(for: post("Bonjour", handle: "paul"), banned: false, shownInLastMinute: 0) == (.held, "pre-moderation"))
+    }
+
+    @Test func floodLimitAndBansHold() {
+        let policy = ModerationPolicy(settings: ModerationSettings(blocklist: [], floodLimitPerMinute: 3))
+        #expect(policy.initialState(for: post("x"), banned: false, shownInLastMinute: 2).0 == .visible)
+        #expect(policy.initialState(for: post("x"), banned: false, shownInLastMinute: 3) == (.held, "flood limit"))
+        #expect(policy.initialState(for: post("x"), banned: true, shownInLastMinute: 0) == (.held, "banned author"))
+    }
+}
+
+@Suite struct IntakeModerationTests {
+    @Test func hidingTakesAPostOffTheWallForGoodEvenWhenRedeliveredOrReposted() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path) { intake, _, _ in
+            let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Troll", handle: "troll"), text: "spam spam"))
+            _ = try await intake.moderate(id, .hide, by: "Alice")
+            #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
+            _ = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Troll", handle: "troll"), text: "spam spam !"))
+            _ = try await intake.accept(IncomingPost(id: PostID("x:2"), channel: .x, author: Author(name: "P", handle: "p"), text: "RT @troll: spam spam !"))
+            #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
+        }
+        try await withWall(path: path) { intake, _, _ in
+            #expect(try await intake.snapshot(limit: 10).posts.isEmpty, "a hidden post came back after a restart")
+            let held = try await intake.moderatorSnapshot(limit: 10, states: [.hidden]).posts
+            #expect(held.map(\.stored.post.id) == [PostID("x:1")])
+            #expect(await intake.auditEntries(limit: 10).first?.moderator == "Alice")
+        }
+    }
+
+    @Test func preModeHoldsUntilApprovedAndUndoPutsItBack() async throws {
+        let directory = try TemporaryDirectory()
+        try await withWall(path: directory.file("wall.sqlite"), settings: ModerationSettings(mode: .pre)) { intake, _, _ in
+            let id = try await intake.accept(IncomingPost(id: PostID("sms:1"), channel: .sms, author: Author(name: "Julie"), text: "Bonjour"))
+            #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
+            let held = try await intake.moderatorSnapshot(limit: 10, states: [.held]).posts
+            #expect(held.first?.stored.moderation.heldBecause == "pre-moderation")
+            _ = try await intake.moderate(id, .approve, by: "Bob")
+            #expect(try await intake.snapshot(limit: 10).posts.map(\.id) == [id])
+            await #expect(throws: ModerationConflict.self) { _ = try await intake.moderate(id, .approve, by: "Bob") }
+            await #expect(throws: ModerationConflict.self) { _ = try await intake.undo(by: "Alice") }  // Alice did nothing
+            let undone = try await intake.undo(by: "Bob")
+            #expect(undone.action == .approve && undone.undone)
+            #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
+            #expect(try await intake.moderatorSnapshot(limit: 10, states: [.held]).posts.count == 1)
+        }
+    }
+
+    @Test func banningHidesAnAuthorsPostsAndHoldsTheirNextOnes() async throws {
+        let directory = try TemporaryDirectory()
+        try await withWall(path: directory.file("wall.sqlite")) { intake, _, _ in
+            let troll = Author(name: "Troll", handle: "troll")
+            let first = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: troll, text: "un"))
+            _ = try await intake.accept(IncomingPost(id: PostID("x:2"), channel: .x, author: troll, text: "deux"))
+            _ = try await intake.accept(IncomingPost(id: PostID("x:3"), channel: .x, author: Author(name: "Claire", handle: "claire"), text: "trois"))
+            #expect(try await intake.ban(authorOf: first, by: "Alice") == 2)
+            #expect(try await intake.snapshot(limit: 10).posts.map(\.id.rawValue) == ["x:3"])
+            _ = try await intake.accept(IncomingPost(id: PostID("x:4"), channel: .x, author: troll, text: "quatre"))
+            let held = try await intake.moderatorSnapshot(limit: 10, states: [.held]).posts
+            #expect(held.map(\.stored.post.id.rawValue) == ["x:4"] && held.first?.authorBanned == true)
+        }
+    }
+
+    @Test func hidingEmitsRemoveOnTheWallStreamAndTheModeratorsSeeIt() async throws {
+        let directory = try TemporaryDirectory()
+        try await withWall(path: directory.file("wall.sqlite")) { intake, hubs, _ in
+            let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "T", handle: "t"), text: "oups"))
+            let wall = hubs.wall.subscribe(after: hubs.wall.lastEvent)
+            let moderators = hubs.moderators.subscribe(after: hubs.moderators.lastEvent)
+            _ = try await intake.moderate(id, .hide, by: "Alice")
+            let removal = String(buffer: (await take(1, from: wall))[0])
+            #expect(removal.contains("event: remove") && removal.contains(#""id":"x:1""#))
+            let seen = await take(2, from: moderators).map { String(buffer: $0) }
+            #expect(seen.contains { $0.contains("event: post") && $0.contains(#""state":"hidden""#) })
+            #expect(seen.contains { $0.contains("event: audit") && $0.contains("Alice") })
+        }
+    }
+}

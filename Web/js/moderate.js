@@ -1,0 +1,172 @@
+// js/moderate.js: entry point of the moderator console (GET /moderate). Wires the modules together, nothing else.
+
+import { fetchWall } from "./api.js";
+import { createActions } from "./moderation-actions.js";
+import { createModerationApi } from "./moderation-api.js";
+import { createAuditPanel } from "./moderation-audit.js";
+import { createChannelPanel } from "./moderation-channels.js";
+import { connectModerationEvents } from "./moderation-events.js";
+import { bindFilters } from "./moderation-filters.js";
+import { createHeader } from "./moderation-header.js";
+import { bindHelp, bindKeys } from "./moderation-keys.js";
+import { createModerationList } from "./moderation-list.js";
+import { createLogin } from "./moderation-login.js";
+import { createPreview } from "./moderation-preview.js";
+import { createRowRenderer } from "./moderation-row.js";
+import { createSession } from "./moderation-session.js";
+import { createSettingsPanel } from "./moderation-settings.js";
+import { createModerationStore } from "./moderation-store.js";
+import { moderationStringsFor } from "./moderation-strings.js";
+import { createToasts } from "./moderation-toasts.js";
+import { renderPost } from "./render-post.js";
+import { applyStrings } from "./strings.js";
+import { startClock } from "./time.js";
+import { applyWallSettings } from "./wall-settings.js";
+
+const SNAPSHOT = { limit: 300, heldLimit: 500, auditLimit: 50 };
+const MAX_ROWS = 300;
+const byId = (id) => document.getElementById(id);
+
+const wall = await fetchWall({ attempts: 3 });
+applyWallSettings(wall);
+const { language } = wall;
+const strings = moderationStringsFor(language);
+applyStrings(document, strings);
+
+// Modules that call each other back (the list and its actions, the header's mode switch and the settings…)
+// are declared here and created below.
+let session = null;
+let actions = null;
+let filters = null;
+let settings = null;
+let events = null;
+const api = createModerationApi({ onUnauthorized: () => session.expire() });
+const toasts = createToasts(byId("toasts"));
+const store = createModerationStore();
+const cardTemplate = byId("post-card");
+const renderCard = (post) => renderPost(cardTemplate, post, { language, links: false });
+
+const audit = createAuditPanel({ list: byId("audit"), empty: byId("audit-empty"), template: byId("audit-entry"), strings, language });
+const renderer = createRowRenderer({ rowTemplate: byId("mod-row"), cardTemplate, strings, language, lastActionFor: audit.lastFor });
+const filterElements = { bar: byId("filters"), channel: byId("channel-filter"), search: byId("search"), status: byId("list-status"), empty: byId("list-empty") };
+const list = createModerationList({
+  container: byId("mod-list"),
+  store,
+  renderer,
+  maxRows: MAX_ROWS,
+  onAction: (post, action) => actions.run(post, action),
+  onSync: (status) => filters.showStatus(status),
+});
+filters = bindFilters({
+  elements: filterElements,
+  list,
+  strings,
+  onState: async (state) => {
+    // The snapshot holds the newest posts and every held one; older visible, hidden or rejected ones come on demand.
+    const page = state === "all" || state === "held" ? null : await api.posts(state, SNAPSHOT.limit);
+    if (!page) return;
+    store.addMissing(page.posts);
+    postsChanged();
+  },
+});
+const preview = createPreview({ container: byId("preview"), empty: byId("preview-empty"), note: byId("preview-note"), render: renderCard, strings });
+
+const header = createHeader({
+  elements: {
+    heldBadge: byId("held-badge"),
+    heldCount: byId("held-count"),
+    modeSwitch: byId("mode-switch"),
+    connection: byId("connection"),
+    connectionText: byId("connection-text"),
+    moderatorName: byId("moderator-name"),
+    announcer: byId("announcer"),
+  },
+  strings,
+  baseTitle: `${strings.consoleTitle} · ${wall.title}`,
+  onShowHeld: () => filters.showHeld(),
+  onMode: (mode) => settings.setMode(mode),
+});
+
+/** After any change to the store: the list (next frame), the preview and the counts. */
+function postsChanged() {
+  list.schedule();
+  preview.update(store.list());
+  const counts = store.counts();
+  header.setHeld(counts.held);
+  filters.setCounts(counts);
+}
+
+settings = createSettingsPanel({
+  elements: {
+    form: byId("settings-form"),
+    notice: byId("settings-notice"),
+    reload: byId("settings-reload"),
+    revert: byId("settings-revert"),
+    error: byId("settings-error"),
+    status: byId("settings-status"),
+  },
+  api,
+  strings,
+  toasts,
+  onSettings: (value) => {
+    header.setMode(value.mode);
+    preview.setDelay(value.projectorDelaySeconds);
+  },
+});
+actions = createActions({ api, store, list, toasts, strings, onChange: postsChanged });
+const channels = createChannelPanel({ list: byId("channels"), template: byId("channel-item"), strings, api });
+
+function startConsole(moderator) {
+  header.setModerator(moderator);
+  audit.setModerator(moderator);
+  byId("console").hidden = false;
+  events = connectModerationEvents({
+    loadSnapshot: () => api.snapshot(SNAPSHOT),
+    onSnapshot: (snapshot) => {
+      store.replaceAll(snapshot.posts);
+      audit.load(snapshot.audit);
+      settings.apply(snapshot.settings);
+      postsChanged();
+    },
+    onPost: (post) => {
+      store.upsert(post);
+      postsChanged();
+    },
+    onSettings: settings.apply,
+    onAudit: (entry) => {
+      audit.add(entry);
+      if (entry.postId) list.refreshLive(Date.now(), entry.postId);
+    },
+    onConnectionChange: header.setConnected,
+  });
+  channels.start();
+}
+
+function stopConsole() {
+  events?.close();
+  events = null;
+  channels.stop();
+  header.setConnected(false);
+  byId("console").hidden = true;
+}
+
+const login = createLogin({
+  elements: { root: byId("login"), form: byId("login-form"), token: byId("login-token"), submit: byId("login-submit"), message: byId("login-message") },
+  api,
+  strings,
+  onLoggedIn: (moderator) => session.enter(moderator),
+});
+session = createSession({ api, login, strings, onStart: startConsole, onStop: stopConsole });
+
+bindKeys({ root: byId("console"), list, actions, search: byId("search"), help: byId("help") });
+bindHelp({ help: byId("help"), open: byId("help-open"), close: byId("help-close") });
+byId("undo").addEventListener("click", () => actions.undo());
+byId("logout").addEventListener("click", () => session.logout());
+setInterval(() => {
+  const now = Date.now();
+  list.refreshLive(now);
+  audit.refresh(now);
+}, 1000);
+startClock(byId("mod-list"), language);
+startClock(byId("preview"), language);
+session.check();

@@ -1,0 +1,198 @@
+// js/moderation-api.js: calls to /api/moderation/… with the session cookie, and checks of what they answer.
+// No call throws: each resolves to an `Answer`, and a 401 from any call but session/login also calls `onUnauthorized`.
+
+import { asPost } from "./api.js";
+
+export const CHANNELS = Object.freeze(["x", "mastodon", "bluesky", "sms", "email", "api", "demo"]);
+const STATES = new Set(["visible", "hidden", "held", "rejected"]);
+const MODES = new Set(["post", "pre"]);
+const POST_ACTIONS = new Set(["hide", "show", "approve", "reject", "pin", "unpin"]);
+
+/**
+ * A post from the moderation API: `asPost` plus `state`, `heldSinceMs` (ms or null), `heldBecause`,
+ * `authorBanned`, `authorTrusted`; `null` when it is not a post or its state is unknown.
+ */
+export function asModPost(value) {
+  const post = asPost(value);
+  if (!post || !STATES.has(value.state)) return null;
+  const heldSince = typeof value.heldSince === "string" ? Date.parse(value.heldSince) : NaN;
+  return {
+    ...post,
+    state: value.state,
+    heldSinceMs: Number.isFinite(heldSince) ? heldSince : null,
+    heldBecause: typeof value.heldBecause === "string" && value.heldBecause !== "" ? value.heldBecause : null,
+    authorBanned: value.authorBanned === true,
+    authorTrusted: value.authorTrusted === true,
+  };
+}
+
+/** An audit entry with `atMs` added, or `null` when it has no numeric id or no action. */
+export function asAuditEntry(value) {
+  if (!value || typeof value !== "object" || typeof value.action !== "string") return null;
+  const id = Number(value.id);
+  if (!Number.isFinite(id)) return null;
+  const at = typeof value.at === "string" ? Date.parse(value.at) : NaN;
+  return {
+    id,
+    atMs: Number.isFinite(at) ? at : Date.now(),
+    moderator: typeof value.moderator === "string" ? value.moderator : "",
+    action: value.action,
+    postId: typeof value.postId === "string" && value.postId !== "" ? value.postId : null,
+    summary: typeof value.summary === "string" ? value.summary : "",
+  };
+}
+
+function stringList(value) {
+  return Array.isArray(value) ? value.filter((item) => typeof item === "string" && item.trim() !== "") : [];
+}
+
+function count(value) {
+  return Number.isInteger(value) && value >= 0 ? value : 0;
+}
+
+/**
+ * Settings with every documented field checked (unknown channel modes dropped). Fields this page does not know
+ * are kept, so that a PUT of the edited object does not erase what a newer server added.
+ */
+export function asSettings(value) {
+  if (!value || typeof value !== "object" || !MODES.has(value.mode)) return null;
+  const channelModes = {};
+  for (const channel of CHANNELS) {
+    const mode = value.channelModes?.[channel];
+    if (MODES.has(mode)) channelModes[channel] = mode;
+  }
+  return {
+    ...value,
+    mode: value.mode,
+    channelModes,
+    blocklist: stringList(value.blocklist),
+    trusted: stringList(value.trusted),
+    projectorDelaySeconds: count(value.projectorDelaySeconds),
+    floodLimitPerMinute: count(value.floodLimitPerMinute),
+  };
+}
+
+function eventId(value) {
+  return typeof value === "string" || typeof value === "number" ? String(value) : null;
+}
+
+/** The earlier of two event ids, so that a stream opened after it misses nothing either snapshot left out. */
+function earliest(a, b) {
+  if (a === null || b === null || !/^\d+$/.test(a) || !/^\d+$/.test(b)) return a ?? b;
+  return BigInt(a) <= BigInt(b) ? a : b;
+}
+
+/**
+ * `{ ok, status, data, error, retryAfter }`: `status` 0 when the server could not be reached, `error` the
+ * server's own `{"error": …}` text when it sent one, `retryAfter` the `Retry-After` seconds when present.
+ */
+async function call(method, path, body) {
+  const init = { method, credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch {
+    return { ok: false, status: 0, data: null, error: null, retryAfter: null };
+  }
+  let data = null;
+  try {
+    data = response.status === 204 ? null : await response.json();
+  } catch {
+    data = null; // an empty or non-JSON body: the status still says what happened
+  }
+  const retryAfter = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+  return {
+    ok: response.ok,
+    status: response.status,
+    data,
+    error: !response.ok && typeof data?.error === "string" && data.error !== "" ? data.error : null,
+    retryAfter: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : null,
+  };
+}
+
+/** The sentence to show for a failed `answer`: the server's error, else a generic one for its status. */
+export function describeFailure(answer, strings) {
+  if (answer.error) return answer.error;
+  return answer.status === 0 ? strings.networkError : strings.httpError(answer.status);
+}
+
+/** The moderation API. `onUnauthorized()` runs whenever the session turns out to be gone (any 401 but login's). */
+export function createModerationApi({ onUnauthorized }) {
+  async function guarded(method, path, body) {
+    const answer = await call(method, path, body);
+    if (answer.status === 401) onUnauthorized();
+    return answer;
+  }
+
+  async function posts(state, limit) {
+    const answer = await guarded("GET", `/api/moderation/posts?state=${encodeURIComponent(state)}&limit=${limit}`);
+    if (!answer.ok || !Array.isArray(answer.data?.posts)) return null;
+    return { posts: answer.data.posts.map(asModPost).filter(Boolean), lastEventId: eventId(answer.data.lastEventId) };
+  }
+
+  async function settings() {
+    const answer = await guarded("GET", "/api/moderation/settings");
+    return answer.ok ? asSettings(answer.data) : null;
+  }
+
+  async function audit(limit) {
+    const answer = await guarded("GET", `/api/moderation/audit?limit=${limit}`);
+    if (!answer.ok || !Array.isArray(answer.data?.entries)) return null;
+    return answer.data.entries.map(asAuditEntry).filter(Boolean);
+  }
+
+  return {
+    /** 200 `{moderator}` or 401 (no session): neither calls `onUnauthorized`. */
+    session: () => call("GET", "/api/moderation/session"),
+    login: (token) => call("POST", "/api/moderation/login", { token }),
+    logout: () => call("POST", "/api/moderation/logout"),
+
+    /** `action` on post `id`; on success `answer.post` is the post as the server now has it (or null if malformed). */
+    async act(id, action) {
+      if (!POST_ACTIONS.has(action)) throw new RangeError(`unknown action ${action}`);
+      const answer = await guarded("POST", `/api/moderation/posts/${encodeURIComponent(id)}/${action}`);
+      return { ...answer, post: answer.ok ? asModPost(answer.data) : null };
+    },
+    /** Bans (`ban: true`) or unbans the author of post `postId`; `answer.affected` is how many posts changed. */
+    async author(postId, ban) {
+      const answer = await guarded("POST", `/api/moderation/authors/${ban ? "ban" : "unban"}`, { postId });
+      return { ...answer, affected: count(answer.data?.affected) };
+    },
+    /** Undoes the caller's own last action; `answer.undone` is its audit entry. 409 when there is nothing to undo. */
+    async undo() {
+      const answer = await guarded("POST", "/api/moderation/undo");
+      return { ...answer, undone: answer.ok ? asAuditEntry(answer.data?.undone) : null };
+    },
+    async saveSettings(value) {
+      const answer = await guarded("PUT", "/api/moderation/settings", value);
+      return { ...answer, settings: answer.ok ? asSettings(answer.data) : null };
+    },
+
+    /**
+     * Everything the console shows, or `null` if any part failed: `{ posts, settings, audit, lastEventId }`.
+     * Held posts are fetched on their own so that none is missing behind newer ones. Posts come first and
+     * settings and audit after, so the stream opened from `lastEventId` replays any change made in between.
+     */
+    async snapshot({ limit, heldLimit, auditLimit }) {
+      const [recent, held] = await Promise.all([posts("all", limit), posts("held", heldLimit)]);
+      if (!recent || !held) return null;
+      const [current, entries] = await Promise.all([settings(), audit(auditLimit)]);
+      if (!current || !entries) return null;
+      const byId = new Map([...recent.posts, ...held.posts].map((post) => [post.id, post]));
+      return { posts: [...byId.values()], settings: current, audit: entries, lastEventId: earliest(recent.lastEventId, held.lastEventId) };
+    },
+
+    /** Up to `limit` posts in `state`, newest first: `{ posts, lastEventId }` or `null`. */
+    posts,
+
+    /** `/healthz`'s `channels` object (name → status), or `null`. Public: no session needed; read even from a 503. */
+    async channels() {
+      const channels = (await call("GET", "/healthz")).data?.channels;
+      return channels && typeof channels === "object" && !Array.isArray(channels) ? channels : null;
+    },
+  };
+}
