@@ -25,6 +25,8 @@ public actor Intake {
     var lastAuditID: Int64
     /// When each author's visible posts were accepted in the last minute, for the flood limit.
     var shown: [String: [Date]] = [:]
+    /// Visible posts the projector gets only at this time (the projector delay), by id.
+    var projectorDue: [PostID: Date] = [:]
     let journal: Journal
     let hubs: WallHubs
     let metrics: WallMetrics
@@ -49,6 +51,15 @@ public actor Intake {
         self.metrics = metrics
         self.status = status
         hubs.resume(after: saved.lastEvent)
+        // Posts accepted within the delay before a restart still wait for their time.
+        let delay = Double(self.policy.settings.projectorDelaySeconds)
+        if delay > 0 {
+            let now = Date()
+            for stored in self.store.allPosts where stored.moderation.state == .visible {
+                let due = stored.post.receivedAt.addingTimeInterval(delay)
+                if due > now { self.projectorDue[stored.post.id] = due }
+            }
+        }
     }
 
     /// Accepts one post from outside. Returns the id of the wall's post it became or merged into, once durable.
@@ -72,7 +83,12 @@ public actor Intake {
                     stored.moderation.heldBecause = reason
                 } else {
                     self.shown[stored.moderation.authorKey, default: []].append(now)
-                    entry.events.append(self.nextEvent(.post(post)))
+                    let event = self.nextEvent(.post(post))
+                    entry.events.append(event)
+                    if self.policy.settings.projectorDelaySeconds > 0 {
+                        self.projectorDue[post.id] = now.addingTimeInterval(Double(self.policy.settings.projectorDelaySeconds))
+                        entry.notForProjector.insert(event.number)
+                    }
                 }
                 self.store.update(stored)
                 entry.added = [stored]
@@ -82,7 +98,11 @@ public actor Intake {
         case .updated(let post), .reposted(let post):
             if let stored = self.store.stored(post.id) {
                 entry.changed = [stored]
-                if stored.moderation.state == .visible { entry.events.append(self.nextEvent(.update(post))) }
+                if stored.moderation.state == .visible {
+                    let event = self.nextEvent(.update(post))
+                    entry.events.append(event)
+                    if self.projectorDue[post.id] != nil { entry.notForProjector.insert(event.number) }  // it goes out whole when due
+                }
                 entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
             }
             if case .reposted = result.outcome { self.metrics.repostsCounted.increment() }
@@ -101,6 +121,28 @@ public actor Intake {
         let lastEvent = self.hubs.wall.lastEvent
         let posts = try await self.page(limit: limit, before: before, states: [.visible]).map(\.post)
         return Snapshot(posts: posts, lastEvent: lastEvent)
+    }
+
+    /// What the projector shows: like ``snapshot(limit:before:)`` but without posts still within the projector delay.
+    public func projectorSnapshot(limit: Int, before: PostID? = nil) async throws -> Snapshot<Post> {
+        let lastEvent = self.hubs.projector.lastEvent
+        let posts = try await self.page(limit: limit + self.projectorDue.count, before: before, states: [.visible])
+            .filter { self.projectorDue[$0.post.id] == nil }.prefix(limit).map(\.post)
+        return Snapshot(posts: Array(posts), lastEvent: lastEvent)
+    }
+
+    /// Sends the projector the posts whose delay has passed (when they are still visible). Durable (the event
+    /// counter) before it returns. Called by ``ProjectorRelease``.
+    public func releaseProjectorPosts(now: Date = Date()) async throws {
+        let due = self.projectorDue.filter { $0.value <= now }.sorted { $0.value < $1.value }
+        guard !due.isEmpty else { return }
+        var entry = JournalEntry()
+        for (id, _) in due {
+            self.projectorDue[id] = nil
+            guard let stored = self.store.stored(id), stored.moderation.state == .visible else { continue }
+            entry.projectorEvents.append(self.nextEvent(.post(stored.post)))
+        }
+        try await self.journal.submit(entry).wait()
     }
 
     /// Visible pinned posts, newest first: the projector's spotlight needs them however old they are.

@@ -36,7 +36,7 @@ public struct WallServer: Sendable {
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
         PostRoutes(intake: self.intake, ingestToken: self.ingestToken).add(to: router)
-        EventStreamRoute(hub: self.hubs.wall, retryMilliseconds: self.retryMilliseconds).add(to: router)
+        EventStreamRoute(hub: self.hubs.wall, projectorHub: self.hubs.projector, retryMilliseconds: self.retryMilliseconds).add(to: router)
         ModerationRoutes(
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
             retryMilliseconds: self.retryMilliseconds

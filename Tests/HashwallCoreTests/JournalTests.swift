@@ -8,6 +8,7 @@ import Testing
 func makeHubs(_ limits: EventHub.Limits = .init()) -> WallHubs {
     WallHubs(
         wall: EventHub(limits: limits, metrics: .discarding, logger: Logger(label: "test")),
+        projector: EventHub(limits: limits, metrics: .discarding, logger: Logger(label: "test")),
         moderators: EventHub(limits: limits, metrics: .discarding, logger: Logger(label: "test")))
 }
 

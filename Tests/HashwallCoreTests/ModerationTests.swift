@@ -118,3 +118,38 @@ import Testing
         }
     }
 }
+
+@Suite struct ProjectorDelayTests {
+    let delayed = ModerationSettings(blocklist: [], projectorDelaySeconds: 30)
+
+    @Test func theProjectorGetsAPostOnlyOnceItsDelayHasPassed() async throws {
+        let directory = try TemporaryDirectory()
+        try await withWall(path: directory.file("wall.sqlite"), settings: self.delayed) { intake, hubs, _ in
+            let projector = hubs.projector.subscribe(after: hubs.projector.lastEvent)
+            let wall = hubs.wall.subscribe(after: hubs.wall.lastEvent)
+            let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "C", handle: "c"), text: "bonjour"))
+            #expect(String(buffer: (await take(1, from: wall))[0]).contains("event: post"))  // followers are not delayed
+            #expect(try await intake.projectorSnapshot(limit: 10).posts.isEmpty)
+            try await intake.releaseProjectorPosts(now: Date().addingTimeInterval(10))
+            #expect(try await intake.projectorSnapshot(limit: 10).posts.isEmpty)
+            try await intake.releaseProjectorPosts(now: Date().addingTimeInterval(31))
+            let released = String(buffer: (await take(1, from: projector))[0])
+            #expect(released.contains("event: post") && released.contains(id.rawValue))
+            #expect(try await intake.projectorSnapshot(limit: 10).posts.map(\.id) == [id])
+        }
+    }
+
+    @Test func aPostHiddenWithinTheDelayNeverReachesTheProjector() async throws {
+        let directory = try TemporaryDirectory()
+        try await withWall(path: directory.file("wall.sqlite"), settings: self.delayed) { intake, hubs, _ in
+            let projector = hubs.projector.subscribe(after: hubs.projector.lastEvent)
+            let hidden = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "T", handle: "t"), text: "raid"))
+            _ = try await intake.moderate(hidden, .hide, by: "Alice")
+            let kept = try await intake.accept(IncomingPost(id: PostID("x:2"), channel: .x, author: Author(name: "C", handle: "c"), text: "ok"))
+            try await intake.releaseProjectorPosts(now: Date().addingTimeInterval(60))
+            let frames = await take(1, from: projector).map { String(buffer: $0) }
+            #expect(frames.count == 1 && frames[0].contains(kept.rawValue) && frames[0].contains("event: post"))
+            #expect(!frames[0].contains("raid"))
+        }
+    }
+}

@@ -82,15 +82,22 @@ export async function fetchWall({ attempts = Infinity } = {}) {
 }
 
 /**
- * `/api/posts?limit=N[&before=ID]`: `{ posts, lastEventId, complete }` with posts checked by `asPost` and
+ * `/api/posts?limit=N[&before=ID][&view=projector]`: `{ posts, lastEventId, complete }` with posts checked by `asPost` and
  * sorted newest first (`complete`: the server had fewer than `limit` to give, so there is nothing older), or `null` after `attempts` failures (or at once on a 4xx such as an unknown `before`).
  */
-export async function fetchPosts({ limit, before = null, attempts = Infinity }) {
+export async function fetchPosts({ limit, before = null, attempts = Infinity, view = null }) {
   let path = `/api/posts?limit=${encodeURIComponent(limit)}`;
   if (before) path += `&before=${encodeURIComponent(before)}`;
+  if (view) path += `&view=${encodeURIComponent(view)}`;
   const data = await getJSON(path, attempts);
   if (!data || !Array.isArray(data.posts)) return null;
-  const posts = data.posts.map(asPost).filter(Boolean).sort(compareNewestFirst);
+  const posts = data.posts.map(asPost).filter(Boolean);
+  // The projector also gets every pinned post, however old (first page only).
+  if (view === "projector" && Array.isArray(data.pinned)) {
+    const ids = new Set(posts.map((post) => post.id));
+    for (const post of data.pinned.map(asPost).filter(Boolean)) if (!ids.has(post.id)) posts.push(post);
+  }
+  posts.sort(compareNewestFirst);
   const id = data.lastEventId;
   const lastEventId = typeof id === "string" || typeof id === "number" ? String(id) : null;
   return { posts, lastEventId, complete: data.posts.length < limit };

@@ -34,7 +34,7 @@ function notAfter(id, reference) {
  *
  * Returns `{ resync, close }`: `resync()` reloads the snapshot the same safe way and resolves to whether it worked.
  */
-export function connectEvents({ lastEventId, loadSnapshot, onSnapshot, onPost, onUpdate, onRemove, onConnectionChange = () => {} }) {
+export function connectEvents({ lastEventId, loadSnapshot, onSnapshot, onPost, onUpdate, onRemove, onConnectionChange = () => {}, view = null }) {
   let source = null;
   let nextId = lastEventId;
   let failures = 0;
@@ -72,7 +72,8 @@ export function connectEvents({ lastEventId, loadSnapshot, onSnapshot, onPost, o
   }
 
   function open() {
-    const url = nextId ? `/events?lastEventId=${encodeURIComponent(nextId)}` : "/events";
+    const query = [view ? `view=${encodeURIComponent(view)}` : null, nextId ? `lastEventId=${encodeURIComponent(nextId)}` : null].filter(Boolean);
+    const url = query.length ? `/events?${query.join("&")}` : "/events";
     const stream = new EventSource(url);
     stream.addEventListener("open", () => {
       failures = 0;

@@ -18,7 +18,8 @@ const byId = (id) => document.getElementById(id);
 keepScreenAwake();
 toggleFullscreenOnKey();
 
-const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: SNAPSHOT_SIZE })]);
+// The projector's view: new posts only after the moderators' projector delay, and every pinned post.
+const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: SNAPSHOT_SIZE, view: "projector" })]);
 applyWallSettings(wall);
 const template = byId("post-card");
 const render = (post) => renderPost(template, post, { language: wall.language, links: false });
@@ -31,7 +32,8 @@ stage.load(snapshot?.posts ?? []);
 const connectionMark = byId("connection");
 connectEvents({
   lastEventId: snapshot?.lastEventId ?? null,
-  loadSnapshot: () => fetchPosts({ limit: SNAPSHOT_SIZE, attempts: 3 }),
+  loadSnapshot: () => fetchPosts({ limit: SNAPSHOT_SIZE, attempts: 3, view: "projector" }),
+  view: "projector",
   onSnapshot: (fresh) => stage.load(fresh.posts),
   onPost: stage.receive,
   onUpdate: stage.update,

@@ -1,21 +1,26 @@
 import Foundation
 import NIOCore
 
-/// The two event streams: the public wall (visible posts only) and the moderators' (every post, with its
-/// state, settings and audit). Numbers come from one counter, so each stream's numbers rise, with gaps.
+/// The event streams: the public wall (visible posts only), the projector (the same, but a new post only
+/// after the projector delay) and the moderators' (every post with its state, settings and audit). Numbers
+/// come from one counter, so each stream's numbers rise, with gaps.
 public struct WallHubs: Sendable {
     public let wall: EventHub
+    public let projector: EventHub
     public let moderators: EventHub
 
-    public init(wall: EventHub, moderators: EventHub) {
+    public init(wall: EventHub, projector: EventHub, moderators: EventHub) {
         self.wall = wall
+        self.projector = projector
         self.moderators = moderators
     }
 
-    /// Sets both counters at start-up.
+    /// Every hub, for the service group (each sends heartbeats).
+    public var all: [EventHub] { [self.wall, self.projector, self.moderators] }
+
+    /// Sets every counter at start-up.
     public func resume(after lastEvent: Int64) {
-        self.wall.resume(after: lastEvent)
-        self.moderators.resume(after: lastEvent)
+        for hub in self.all { hub.resume(after: lastEvent) }
     }
 
     /// Encodes each event once and publishes it on its stream. Called by the journal after each commit, in order.
@@ -23,10 +28,16 @@ public struct WallHubs: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .withoutEscapingSlashes
         var wallFrames: [EventHub.Frame] = []
+        var projectorFrames: [EventHub.Frame] = []
         var moderatorFrames: [EventHub.Frame] = []
         for entry in entries {
             for event in entry.events {
-                if let frame = try? SSEFrame.encode(event, encoder: encoder) { wallFrames.append(.init(number: event.number, bytes: frame)) }
+                guard let bytes = try? SSEFrame.encode(event, encoder: encoder) else { continue }
+                wallFrames.append(.init(number: event.number, bytes: bytes))
+                if !entry.notForProjector.contains(event.number) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
+            }
+            for event in entry.projectorEvents {
+                if let bytes = try? SSEFrame.encode(event, encoder: encoder) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
             }
             for event in entry.moderatorEvents {
                 if let frame = try? SSEFrame.encode(event, encoder: encoder) {
@@ -35,6 +46,7 @@ public struct WallHubs: Sendable {
             }
         }
         self.wall.publish(wallFrames)
+        self.projector.publish(projectorFrames.sorted { $0.number < $1.number })
         self.moderators.publish(moderatorFrames)
     }
 }

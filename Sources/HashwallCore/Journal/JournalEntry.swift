@@ -9,6 +9,11 @@ public struct JournalEntry: Sendable {
     public var events: [WallEvent] = []
     /// Events for the moderators' stream, numbered from the same counter.
     public var moderatorEvents: [ModeratorEvent] = []
+    /// Numbers of public events the projector does not get (posts it shows only after the projector delay,
+    /// and changes to them before then).
+    public var notForProjector: Set<Int64> = []
+    /// Events for the projector only: posts released after the projector delay.
+    public var projectorEvents: [WallEvent] = []
     /// Audit entries to write (new) or rewrite (marked undone).
     public var audit: [AuditEntry] = []
     /// Author keys banned (`true`) or unbanned (`false`).
@@ -32,12 +37,13 @@ public struct JournalEntry: Sendable {
     /// the post it duplicates is durable.
     public var isEmpty: Bool {
         self.added.isEmpty && self.changed.isEmpty && self.keys.isEmpty && self.events.isEmpty && self.moderatorEvents.isEmpty
+            && self.projectorEvents.isEmpty
             && self.audit.isEmpty && self.bans.isEmpty && self.settings == nil && self.hideVisibleByAuthor.isEmpty
     }
 
     /// The highest event number this entry carries.
     var lastEvent: Int64? {
-        [self.events.last?.number, self.moderatorEvents.last?.number].compactMap { $0 }.max()
+        [self.events.last?.number, self.moderatorEvents.last?.number, self.projectorEvents.last?.number].compactMap { $0 }.max()
     }
 }
 

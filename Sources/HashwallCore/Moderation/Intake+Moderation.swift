@@ -166,11 +166,21 @@ extension Intake {
     func apply(_ stored: StoredPost, replacing before: StoredPost, to entry: inout JournalEntry) {
         self.store.update(stored)
         entry.changed.append(stored)
+        let event: WallEvent?
         switch (before.moderation.state == .visible, stored.moderation.state == .visible) {
-        case (true, false): entry.events.append(self.nextEvent(.remove(stored.post.id)))
-        case (false, true): entry.events.append(self.nextEvent(.post(stored.post)))
-        case (true, true) where before.post != stored.post: entry.events.append(self.nextEvent(.update(stored.post)))
-        default: break
+        case (true, false): event = self.nextEvent(.remove(stored.post.id))
+        case (false, true): event = self.nextEvent(.post(stored.post))
+        case (true, true) where before.post != stored.post: event = self.nextEvent(.update(stored.post))
+        default: event = nil
+        }
+        if let event {
+            entry.events.append(event)
+            // A post still within the projector delay never reached the projector: it hears nothing of it,
+            // and a post hidden in that time never will.
+            if self.projectorDue[stored.post.id] != nil {
+                entry.notForProjector.insert(event.number)
+                if stored.moderation.state != .visible { self.projectorDue[stored.post.id] = nil }
+            }
         }
         entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
     }

@@ -27,7 +27,10 @@ struct PostRoutes {
         let query = request.uri.queryParameters
         let limit = try Self.limit(query["limit"].map(String.init), default: 50)
         let before = query["before"].map { PostID(String($0)) }
-        let snapshot = try await self.intake.snapshot(limit: limit, before: before)
+        // The projector's view leaves out posts still within the projector delay.
+        let snapshot =
+            query["view"] == "projector"
+            ? try await self.intake.projectorSnapshot(limit: limit, before: before) : try await self.intake.snapshot(limit: limit, before: before)
         // Pinned posts stay in the projector's spotlight however old they are: the first page carries them all.
         let pinned = before == nil ? await self.intake.pinned() : []
         return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent), pinned: pinned))

@@ -8,6 +8,8 @@ import ServiceLifecycle
 /// behind (dropped: it reconnects with `Last-Event-ID`), or the server stops.
 struct EventStreamRoute {
     let hub: EventHub
+    /// The projector's stream (`/events?view=projector`): new posts only after the projector delay.
+    var projectorHub: EventHub?
     /// The reconnection delay suggested to browsers.
     let retryMilliseconds: Int
 
@@ -25,7 +27,8 @@ struct EventStreamRoute {
         // The header (sent by browsers on reconnect) wins over the query (what a page uses after its snapshot).
         let lastSeen = (request.headers[.lastEventID] ?? request.uri.queryParameters["lastEventId"].map(String.init))
             .flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        let subscription = self.hub.subscribe(after: lastSeen)
+        let hub = request.uri.queryParameters["view"] == "projector" ? self.projectorHub ?? self.hub : self.hub
+        let subscription = hub.subscribe(after: lastSeen)
         let retry = SSEFrame.retry(milliseconds: self.retryMilliseconds)
         return Response(
             status: .ok, headers: Self.headers,

@@ -25,6 +25,7 @@ func buildApplication(
         heartbeat: .milliseconds(Int64(config.server.heartbeatSeconds * 1000)))
     let hubs = WallHubs(
         wall: EventHub(limits: hubLimits, metrics: metrics, logger: logger),
+        projector: EventHub(limits: hubLimits, metrics: metrics, logger: logger),
         moderators: EventHub(limits: hubLimits, metrics: metrics, logger: logger))
     let path = config.storage.path
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -36,7 +37,7 @@ func buildApplication(
     status.set("api", .running)
     let (accounts, _) = secrets.moderatorAccounts(config.moderation.moderators)
 
-    var services: [any Service] = [journal, hubs.wall, hubs.moderators]
+    var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)]
     if config.channels.demo.enabled {
         let samples = try DemoSample.bundled()
         services.append(
