@@ -5,14 +5,23 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Build-time C libraries: SQLite for the journal (GRDB).
 APT_PACKAGES := libsqlite3-dev
+# The tests also drive real pages in headless Chromium over WebDriver.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver
 
-.PHONY: all deps build run test release clean
+.PHONY: all deps test-deps install-packages build run test release clean
 
 all: build
 
 deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(TEST_APT_PACKAGES)"
+
+# Installs the Debian packages in PACKAGES that are missing (apt-get update first); safe to run twice.
+install-packages:
 	@missing=""; \
-	for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	for p in $(PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) dpkg --configure -a; \
@@ -26,7 +35,7 @@ build: deps
 run: build
 	.build/debug/hashwall --config config.json
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 

@@ -31,10 +31,12 @@ extension Secrets {
 }
 
 /// Builds the real application from `config` and runs `body` against it on loopback.
-func withLiveWall(_ config: HashwallConfig, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> Void) async throws {
+func withLiveWall(
+    _ config: HashwallConfig, secrets: Secrets = .testing, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> Void
+) async throws {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let app = try await buildApplication(config, secrets: .testing, logger: logger)
+    let app = try await buildApplication(config, secrets: secrets, logger: logger)
     try await app.test(.live) { client in
         try await body(client, try #require(client.port))
     }

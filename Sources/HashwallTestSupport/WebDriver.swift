@@ -1,0 +1,144 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A W3C WebDriver client for headless Chromium through Debian's `chromedriver`: enough to open pages, run
+/// scripts in them and wait for what they show. Each ``Browser`` is its own Chromium (its own cookies).
+public final class WebDriver: Sendable {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let process: Process
+    let base: String
+
+    /// Starts `chromedriver` on a free port and waits until it is ready.
+    public static func start() async throws -> WebDriver {
+        let binary = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let binary else { throw Failure(description: "chromedriver not found: install Debian's chromium-driver (make test does)") }
+        let port = try freePort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["--port=\(port)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let driver = WebDriver(process: process, base: "http://127.0.0.1:\(port)")
+        try await eventually(within: .seconds(20), "chromedriver to be ready") {
+            (try? await driver.request(.GET, "/status"))?["ready"] as? Bool == true
+        }
+        return driver
+    }
+
+    init(process: Process, base: String) {
+        self.process = process
+        self.base = base
+    }
+
+    /// Opens a new headless Chromium of `width`×`height`.
+    public func browser(width: Int = 1920, height: Int = 1080) async throws -> Browser {
+        let capabilities: [String: Any] = [
+            "capabilities": [
+                "alwaysMatch": [
+                    "browserName": "chrome",
+                    "goog:chromeOptions": [
+                        "binary": "/usr/bin/chromium",
+                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"],
+                    ] as [String: Any],
+                ] as [String: Any]
+            ]
+        ]
+        let answer = try await self.request(.POST, "/session", capabilities)
+        guard let id = answer["sessionId"] as? String else { throw Failure(description: "no session: \(answer)") }
+        return Browser(driver: self, session: id)
+    }
+
+    /// Stops chromedriver (and with it any browser left open).
+    public func stop() {
+        if self.process.isRunning { self.process.terminate() }
+    }
+
+    deinit { self.stop() }
+
+    /// One WebDriver command; returns its `value` object (or `["value": value]` when it is not an object).
+    @discardableResult
+    func request(_ method: HTTPMethod, _ path: String, _ body: [String: Any]? = nil) async throws -> [String: Any] {
+        var request = HTTPClientRequest(url: self.base + path)
+        request.method = method
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 32 << 20)
+        let object = try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView), options: [.fragmentsAllowed]) as? [String: Any]
+        let value = object?["value"]
+        if response.status.code >= 400 {
+            throw Failure(description: "WebDriver \(method) \(path): \(response.status.code) \(value ?? "")")
+        }
+        return value as? [String: Any] ?? ["value": value ?? NSNull()]
+    }
+}
+
+/// One browser window.
+public struct Browser: Sendable {
+    let driver: WebDriver
+    let session: String
+
+    public func open(_ url: String) async throws {
+        try await self.driver.request(.POST, "/session/\(self.session)/url", ["url": url])
+    }
+
+    /// Runs `script` (a function body; `arguments` holds `args`) in the page and returns its result.
+    @discardableResult
+    public func run(_ script: String, _ args: [Any] = []) async throws -> Any? {
+        let value = try await self.driver.request(.POST, "/session/\(self.session)/execute/sync", ["script": script, "args": args])
+        return value["value"] ?? value
+    }
+
+    /// Runs an async `script` that calls `arguments[arguments.length - 1](result)` when done.
+    @discardableResult
+    public func runAsync(_ script: String, _ args: [Any] = []) async throws -> Any? {
+        let value = try await self.driver.request(.POST, "/session/\(self.session)/execute/async", ["script": script, "args": args])
+        return value["value"] ?? value
+    }
+
+    /// Waits until `script` returns `true` in the page.
+    public func waitUntil(_ what: String, within: Duration = .seconds(15), _ script: String, _ args: [Any] = []) async throws {
+        try await eventually(within: within, what) { (try? await self.run(script, args)) as? Bool == true }
+    }
+
+    /// A PNG of the window, for test artefacts.
+    public func screenshot() async throws -> Data {
+        let value = try await self.driver.request(.GET, "/session/\(self.session)/screenshot")
+        guard let base64 = value["value"] as? String, let data = Data(base64Encoded: base64) else { throw WebDriver.Failure(description: "no screenshot") }
+        return data
+    }
+
+    public func close() async {
+        _ = try? await self.driver.request(.DELETE, "/session/\(self.session)")
+    }
+}
+
+/// A TCP port nobody listens on now (bound, read, released).
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+        }
+    }
+    guard bound else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
