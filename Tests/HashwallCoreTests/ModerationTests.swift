@@ -153,3 +153,77 @@ import Testing
         }
     }
 }
+
+@Suite struct ModerationRestartTests {
+    /// Applies `act` to a fresh wall, restarts it, and returns what the restarted wall says about post `x:1`.
+    func afterRestart(
+        settings: ModerationSettings = ModerationSettings(blocklist: []), _ act: @Sendable @escaping (Intake, PostID) async throws -> Void
+    ) async throws -> (state: PostState?, pinned: Bool?, publicIDs: [PostID], settings: ModerationSettings, audit: [AuditEntry]) {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path, settings: settings) { intake, _, _ in
+            let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "A", handle: "a"), text: "un"))
+            try await act(intake, id)
+        }
+        return try await withWall(path: path) { intake, _, _ in
+            let all = try await intake.moderatorSnapshot(limit: 10, states: Set(PostState.allCases)).posts
+            let post = all.first { $0.stored.post.id == PostID("x:1") }
+            return (
+                post?.stored.moderation.state, post?.stored.post.pinned, try await intake.snapshot(limit: 10).posts.map(\.id), await intake.settings,
+                await intake.auditEntries(limit: 10)
+            )
+        }
+    }
+
+    @Test func everyActionSurvivesARestart() async throws {
+        let held = ModerationSettings(mode: .pre, blocklist: [])
+        var result = try await afterRestart { _ = try await $0.moderate($1, .hide, by: "A") }
+        #expect(result.state == .hidden && result.publicIDs.isEmpty)
+        result = try await afterRestart {
+            _ = try await $0.moderate($1, .hide, by: "A")
+            _ = try await $0.moderate($1, .show, by: "A")
+        }
+        #expect(result.state == .visible && result.publicIDs == [PostID("x:1")])
+        result = try await afterRestart(settings: held) { _ = try await $0.moderate($1, .approve, by: "A") }
+        #expect(result.state == .visible && result.publicIDs == [PostID("x:1")])
+        result = try await afterRestart(settings: held) { _ = try await $0.moderate($1, .reject, by: "A") }
+        #expect(result.state == .rejected && result.publicIDs.isEmpty)
+        result = try await afterRestart { _ = try await $0.moderate($1, .pin, by: "A") }
+        #expect(result.pinned == true)
+        result = try await afterRestart {
+            _ = try await $0.moderate($1, .pin, by: "A")
+            _ = try await $0.moderate($1, .unpin, by: "A")
+        }
+        #expect(result.pinned == false)
+        result = try await afterRestart { _ = try await $0.ban(authorOf: $1, by: "A") }
+        #expect(result.state == .hidden && result.audit.first?.action == .ban)
+        result = try await afterRestart {
+            _ = try await $0.ban(authorOf: $1, by: "A")
+            _ = try await $0.unban(authorOf: $1, by: "A")
+        }
+        #expect(result.audit.first?.action == .unban)
+        result = try await afterRestart { intake, _ in
+            _ = try await intake.updateSettings(ModerationSettings(mode: .pre, channelModes: ["sms": .post], blocklist: ["zut"]), by: "A")
+        }
+        #expect(result.settings.mode == .pre && result.settings.channelModes == ["sms": .post] && result.settings.blocklist == ["zut"])
+        result = try await afterRestart {
+            _ = try await $0.moderate($1, .hide, by: "A")
+            _ = try await $0.undo(by: "A")
+        }
+        #expect(result.state == .visible && result.audit.map(\.action) == [.undo, .hide] && result.audit[1].undone)
+    }
+
+    @Test func aBannedAuthorStaysBannedAfterARestart() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path) { intake, _, _ in
+            let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "T", handle: "troll"), text: "un"))
+            _ = try await intake.ban(authorOf: id, by: "A")
+        }
+        try await withWall(path: path) { intake, _, _ in
+            _ = try await intake.accept(IncomingPost(id: PostID("x:2"), channel: .x, author: Author(name: "T", handle: "troll"), text: "deux"))
+            #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
+            #expect(try await intake.moderatorSnapshot(limit: 10, states: [.held]).posts.first?.stored.moderation.heldBecause == "banned author")
+        }
+    }
+}
