@@ -48,6 +48,7 @@ let package = Package(
                 "HashwallCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             // Embedded in the binary, so `make release` gives one file that runs anywhere.
             resources: [.embedInCode("Demo/Resources/demo-posts.json")],
@@ -119,7 +120,8 @@ let package = Package(
         .testTarget(
             name: "hashwallTests",
             dependencies: [
-                "hashwall", "HashwallServer", "HashwallCore", "HashwallTestSupport",
+                "hashwall", "HashwallServer", "HashwallCore", "HashwallChannels", "HashwallTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,3 +1,4 @@
+import HashwallChannels
 import HashwallCore
 import Hummingbird
 import Prometheus
@@ -14,11 +15,13 @@ public struct WallServer: Sendable {
     public var ingestToken: String
     public var settings: WallSettings
     public var retryMilliseconds: Int
+    public var smsHooks: SMSHooks
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
-        settings: WallSettings, retryMilliseconds: Int = 3000
+        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules())
     ) {
+        self.smsHooks = smsHooks
         self.intake = intake
         self.hubs = hubs
         self.moderators = moderators
@@ -43,6 +46,7 @@ public struct WallServer: Sendable {
         ).add(to: router)
         HealthRoutes(intake: self.intake, hub: self.hubs.wall, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings).add(to: router)
+        HookRoutes(intake: self.intake, hooks: self.smsHooks, status: self.status).add(to: router)
         PageRoutes().add(to: router)
         return router
     }

@@ -71,7 +71,14 @@ extension HashwallConfig {
             "host": [:], "port": [:], "publicURL": [:], "idleTimeoutSeconds": [:], "sseRetryMilliseconds": [:],
             "heartbeatSeconds": [:], "replayWindow": [:], "clientQueue": [:],
         ] as [String: Any],
-        "channels": ["demo": ["enabled": [:], "intervalSeconds": [:]] as [String: Any]] as [String: Any],
+        "channels": [
+                "demo": ["enabled": [:], "intervalSeconds": [:]] as [String: Any],
+                "sms": [
+                    "enabled": [:], "namePrefix": [:], "requiredKeyword": [:], "optOutWords": [:], "defaultCountryCode": [:],
+                    "twilio": ["*": [:]] as [String: Any], "vonage": ["*": [:]] as [String: Any], "smssync": ["*": [:]] as [String: Any],
+                    "android": ["*": [:]] as [String: Any],
+                ] as [String: Any],
+            ] as [String: Any],
         "moderation": [
                 "mode": [:], "channelModes": [:], "blocklist": [:], "trusted": [:], "projectorDelaySeconds": [:], "floodLimitPerMinute": [:],
                 "moderators": [:],
@@ -88,6 +95,7 @@ extension HashwallConfig {
         for (key, value) in dictionary.sorted(by: { $0.key < $1.key }) {
             let keyPath = path.isEmpty ? key : "\(path).\(key)"
             if key.hasPrefix("_") || key.hasPrefix("$") { continue }  // comments such as "_comment"
+            if known["*"] != nil { continue }  // a gateway's own keys are free (DESIGN.md)
             guard let subtree = known[key] as? [String: Any] else {
                 warnings.append("\(keyPath): unknown key, ignored")
                 continue

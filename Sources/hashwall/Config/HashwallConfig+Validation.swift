@@ -29,6 +29,12 @@ extension HashwallConfig {
             check(!moderator.name.isEmpty, "moderation.moderators[\(index)].name: must not be empty")
             check(!moderator.tokenEnv.isEmpty, "moderation.moderators[\(index)].tokenEnv: must name an environment variable")
         }
+        check(
+            self.channels.sms.defaultCountryCode.hasPrefix("+") && self.channels.sms.defaultCountryCode.dropFirst().allSatisfy(\.isNumber),
+            "channels.sms.defaultCountryCode: must be + and digits, got \"\(self.channels.sms.defaultCountryCode)\"")
+        if self.channels.sms.vonage.enabled {
+            problems.append("channels.sms.vonage.enabled: the Vonage gateway is not supported yet; use twilio, smssync or android")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(

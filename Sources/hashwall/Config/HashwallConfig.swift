@@ -1,3 +1,4 @@
+import HashwallChannels
 import HashwallCore
 
 /// `config.json`, decoded. Every key has a default, so a file only says what differs; secrets never live here
@@ -32,7 +33,26 @@ struct HashwallConfig: Codable, Sendable, Equatable {
             /// Seconds between two sample posts.
             var intervalSeconds = 3.0
         }
+        struct SMS: Codable, Sendable, Equatable {
+            struct Gateway: Codable, Sendable, Equatable {
+                var enabled = false
+            }
+            var enabled = false
+            /// Read "Claire : Bravo !" as signed by Claire.
+            var namePrefix = true
+            /// When set, only texts holding this word or hashtag are for the wall.
+            var requiredKeyword: String?
+            /// Texts that are only one of these words are never shown.
+            var optOutWords = SMSRules.defaultOptOutWords
+            /// For national numbers (`06…`).
+            var defaultCountryCode = "+33"
+            var twilio = Gateway()
+            var vonage = Gateway()
+            var smssync = Gateway()
+            var android = Gateway()
+        }
         var demo = Demo()
+        var sms = SMS()
     }
 
     struct Moderation: Codable, Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import HashwallChannels
 import HashwallServer
 
 /// Tokens from the environment, or random ones made at start-up (and printed, so the organiser can use them).
@@ -21,6 +22,34 @@ struct Secrets: Sendable, Equatable {
         let moderator = token("HASHWALL_MODERATOR_TOKEN")
         let named = environment.filter { $0.key.hasPrefix("HASHWALL_") && !$0.value.isEmpty }
         return Secrets(ingestToken: ingest, moderatorToken: moderator, generated: generated, named: named)
+    }
+
+    /// The SMS webhooks the configuration enables, with their secrets; a problem for each required secret missing.
+    func smsHooks(_ config: HashwallConfig) -> (hooks: SMSHooks, problems: [String]) {
+        let sms = config.channels.sms
+        let rules = SMSRules(namePrefix: sms.namePrefix, requiredKeyword: sms.requiredKeyword, optOutWords: sms.optOutWords)
+        var hooks = SMSHooks(rules: rules)
+        var problems: [String] = []
+        guard sms.enabled else { return (hooks, problems) }
+        if sms.twilio.enabled {
+            if let token = self.named["HASHWALL_TWILIO_AUTH_TOKEN"] {
+                hooks.twilio = TwilioWebhook(authToken: token, defaultCountryCode: sms.defaultCountryCode)
+                hooks.twilioURL = config.server.publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }.map { $0 + "/hooks/sms/twilio" }
+            } else {
+                problems.append("channels.sms.twilio.enabled: HASHWALL_TWILIO_AUTH_TOKEN must be set in the environment")
+            }
+        }
+        if sms.smssync.enabled {
+            if let secret = self.named["HASHWALL_SMSSYNC_SECRET"] {
+                hooks.smsSync = SMSSyncWebhook(secret: secret, defaultCountryCode: sms.defaultCountryCode)
+            } else {
+                problems.append("channels.sms.smssync.enabled: HASHWALL_SMSSYNC_SECRET must be set in the environment")
+            }
+        }
+        if sms.android.enabled {
+            hooks.android = AndroidGatewayWebhook(signingKey: self.named["HASHWALL_ANDROID_SMS_SIGNING_KEY"], defaultCountryCode: sms.defaultCountryCode)
+        }
+        return (hooks, problems)
     }
 
     /// Every moderator: the default one, then those the configuration names whose variable is set.

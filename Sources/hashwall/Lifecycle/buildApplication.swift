@@ -36,6 +36,11 @@ func buildApplication(
         journal: journal, hubs: hubs, limits: limits, settings: config.moderationSettings, metrics: metrics, status: status)
     status.set("api", .running)
     let (accounts, _) = secrets.moderatorAccounts(config.moderation.moderators)
+    let (smsHooks, _) = secrets.smsHooks(config)
+    for (name, enabled) in [("sms.twilio", smsHooks.twilio != nil), ("sms.android", smsHooks.android != nil), ("sms.smssync", smsHooks.smsSync != nil)]
+    where enabled {
+        status.set(name, .running)
+    }
 
     var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)]
     if config.channels.demo.enabled {
@@ -56,7 +61,7 @@ func buildApplication(
         settings: WallSettings(
             title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
             howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language),
-        retryMilliseconds: config.server.sseRetryMilliseconds)
+        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks)
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
