@@ -44,7 +44,7 @@ public struct WallServer: Sendable {
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
             retryMilliseconds: self.retryMilliseconds
         ).add(to: router)
-        HealthRoutes(intake: self.intake, hub: self.hubs.wall, status: self.status, registry: self.registry).add(to: router)
+        HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings).add(to: router)
         HookRoutes(intake: self.intake, hooks: self.smsHooks, status: self.status).add(to: router)
         PageRoutes().add(to: router)

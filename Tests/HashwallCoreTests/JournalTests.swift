@@ -7,9 +7,9 @@ import Testing
 /// Opens a journal and intake on `path`, runs the journal's writer around `body`, then stops it.
 func makeHubs(_ limits: EventHub.Limits = .init()) -> WallHubs {
     WallHubs(
-        wall: EventHub(limits: limits, metrics: .discarding, logger: Logger(label: "test")),
-        projector: EventHub(limits: limits, metrics: .discarding, logger: Logger(label: "test")),
-        moderators: EventHub(limits: limits, metrics: .discarding, logger: Logger(label: "test")))
+        wall: EventHub(name: "wall", limits: limits, metrics: .discarding, logger: Logger(label: "test")),
+        projector: EventHub(name: "projector", limits: limits, metrics: .discarding, logger: Logger(label: "test")),
+        moderators: EventHub(name: "moderators", limits: limits, metrics: .discarding, logger: Logger(label: "test")))
 }
 
 func withWall<T: Sendable>(

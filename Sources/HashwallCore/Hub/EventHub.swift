@@ -48,11 +48,14 @@ public final class EventHub: Service, Sendable {
     }
 
     public let limits: Limits
+    /// `wall`, `projector` or `moderators`: the label of its metrics.
+    public let name: String
     let metrics: WallMetrics
     let logger: Logger
     private let state = Mutex(State())
 
-    public init(limits: Limits = Limits(), metrics: WallMetrics, logger: Logger) {
+    public init(name: String = "wall", limits: Limits = Limits(), metrics: WallMetrics, logger: Logger) {
+        self.name = name
         self.limits = limits
         self.metrics = metrics
         self.logger = logger
@@ -113,7 +116,7 @@ public final class EventHub: Service, Sendable {
             }
             for frame in replay { continuation.yield(frame) }
             state.subscribers[id] = continuation
-            self.metrics.sseClients.record(state.subscribers.count)
+            self.metrics.sseClients[self.name]?.record(state.subscribers.count)
             return Subscription(frames: frames, ended: ended, continuation: continuation)
         }
     }
@@ -172,6 +175,6 @@ public final class EventHub: Service, Sendable {
             state.subscribers[id] = nil
             return state.subscribers.count
         }
-        self.metrics.sseClients.record(count)
+        self.metrics.sseClients[self.name]?.record(count)
     }
 }

@@ -7,7 +7,8 @@ public struct WallMetrics: Sendable {
     public let postsAccepted: [ChannelKind: Counter]
     public let duplicatesMerged: Counter
     public let repostsCounted: Counter
-    public let sseClients: Gauge
+    /// Clients connected, per stream (`wall`, `projector`, `moderators`).
+    public let sseClients: [String: Gauge]
     /// Frames handed to clients: one per event per connected client.
     public let eventsSent: Counter
     public let slowClientsDropped: Counter
@@ -24,7 +25,10 @@ public struct WallMetrics: Sendable {
             })
         self.duplicatesMerged = Counter(label: "hashwall_duplicates_merged_total", factory: factory)
         self.repostsCounted = Counter(label: "hashwall_reposts_counted_total", factory: factory)
-        self.sseClients = Gauge(label: "hashwall_sse_clients", factory: factory)
+        self.sseClients = Dictionary(
+            uniqueKeysWithValues: ["wall", "projector", "moderators"].map {
+                ($0, Gauge(label: "hashwall_sse_clients", dimensions: [("stream", $0)], factory: factory))
+            })
         self.eventsSent = Counter(label: "hashwall_sse_frames_sent_total", factory: factory)
         self.slowClientsDropped = Counter(label: "hashwall_sse_slow_clients_dropped_total", factory: factory)
         self.commitBatchSize = Recorder(label: "hashwall_journal_commit_batch_size", factory: factory)

@@ -6,7 +6,7 @@ import Prometheus
 /// `GET /healthz` (liveness and each channel's state, JSON) and `GET /metrics` (Prometheus text).
 struct HealthRoutes {
     let intake: Intake
-    let hub: EventHub
+    let hubs: WallHubs
     let status: ChannelStatusBoard
     let registry: PrometheusCollectorRegistry
 
@@ -19,6 +19,7 @@ struct HealthRoutes {
         var status = "ok"
         var posts: Int
         var lastEventId: String
+        /// Open event streams: followers' and projectors' (`/events`) and moderators'.
         var sseClients: Int
         var channels: [String: ChannelStatusBoard.Status]
     }
@@ -26,7 +27,7 @@ struct HealthRoutes {
     @Sendable func health(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         JSONBody.response(
             Health(
-                posts: await self.intake.count, lastEventId: String(self.hub.lastEvent), sseClients: self.hub.clientCount,
+                posts: await self.intake.count, lastEventId: String(self.hubs.wall.lastEvent), sseClients: self.hubs.all.map(\.clientCount).reduce(0, +),
                 channels: self.status.snapshot))
     }
 

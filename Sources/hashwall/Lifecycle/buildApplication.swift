@@ -24,9 +24,9 @@ func buildApplication(
         replayWindow: config.server.replayWindow, clientQueue: config.server.clientQueue,
         heartbeat: .milliseconds(Int64(config.server.heartbeatSeconds * 1000)))
     let hubs = WallHubs(
-        wall: EventHub(limits: hubLimits, metrics: metrics, logger: logger),
-        projector: EventHub(limits: hubLimits, metrics: metrics, logger: logger),
-        moderators: EventHub(limits: hubLimits, metrics: metrics, logger: logger))
+        wall: EventHub(name: "wall", limits: hubLimits, metrics: metrics, logger: logger),
+        projector: EventHub(name: "projector", limits: hubLimits, metrics: metrics, logger: logger),
+        moderators: EventHub(name: "moderators", limits: hubLimits, metrics: metrics, logger: logger))
     let path = config.storage.path
     let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
     try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
