@@ -45,7 +45,7 @@ release: deps
 	mkdir -p dist
 	cp .build/release/hashwall dist/hashwall
 	strip dist/hashwall
-	@echo "dist/hashwall: copy it with a config.json; it needs only Debian's libsqlite3-0 and libc."
+	@echo "dist/hashwall: copy it with a config.json; it needs only Debian's libsqlite3-0 (and libstdc++6, libc6, on every Debian)."
 
 clean:
 	rm -rf .build dist

@@ -78,21 +78,23 @@ extension Intake {
         return previous.count
     }
 
-    /// Lifts the ban on the author of `postID`. Their hidden posts stay hidden (show them one by one, or undo the ban).
+    /// Lifts the ban on the author of `postID`: their next posts are no longer held for it. Their hidden posts stay
+    /// hidden (show them one by one, or undo the ban). Returns how many of their posts the moderators' list updates.
     public func unban(authorOf postID: PostID, by moderator: String) async throws -> Int {
         let stored = try await self.storedPost(postID)
         let authorKey = stored.moderation.authorKey
         guard self.bans.remove(authorKey) != nil else { throw ModerationConflict(description: "this author is not banned") }
         var entry = JournalEntry()
         entry.bans = [(authorKey, false)]
-        for post in self.store.posts(byAuthor: authorKey) {
+        let posts = self.store.posts(byAuthor: authorKey)
+        for post in posts {
             entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(post))))
         }
         self.record(
             .unban, postID: postID, summary: "unbanned \(stored.post.author.name)", inverse: .banned(authorKey: authorKey, true, states: [:]),
             by: moderator, in: &entry)
         try await self.journal.submit(entry).wait()
-        return 0
+        return posts.count
     }
 
     /// The moderators' settings now.
