@@ -16,11 +16,13 @@ public struct WallServer: Sendable {
     public var settings: WallSettings
     public var retryMilliseconds: Int
     public var smsHooks: SMSHooks
+    public var metrics: WallMetrics
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
-        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules())
+        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding
     ) {
+        self.metrics = metrics
         self.smsHooks = smsHooks
         self.intake = intake
         self.hubs = hubs
@@ -46,7 +48,7 @@ public struct WallServer: Sendable {
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings).add(to: router)
-        HookRoutes(intake: self.intake, hooks: self.smsHooks, status: self.status).add(to: router)
+        HookRoutes(intake: self.intake, hooks: self.smsHooks, status: self.status, metrics: self.metrics).add(to: router)
         PageRoutes().add(to: router)
         return router
     }

@@ -83,3 +83,61 @@ import Testing
         #expect(keyword.post(for: SMSMessage(gateway: "t", messageID: "7", from: from, text: "Bravo #CapComNét")) != nil)
     }
 }
+
+@Suite struct VonageWebhookTests {
+    let ours: [(name: String, value: String)] = [
+        ("msisdn", "33612345642"), ("to", "33700000001"), ("messageId", "0A0000001234ABCD"), ("text", "Bravo #capcomnet"), ("type", "text"),
+        ("keyword", "BRAVO"), ("message-timestamp", "2026-12-02 08:41:07"), ("timestamp", "1796200867"), ("nonce", "a1b2c3d4"),
+    ]
+
+    @Test func signaturesMatchTheReferenceAndVendorVectors() throws {
+        #expect(
+            VonageWebhook.signedString(self.ours)
+                == "&keyword=BRAVO&message-timestamp=2026-12-02 08:41:07&messageId=0A0000001234ABCD&msisdn=33612345642&nonce=a1b2c3d4&text=Bravo #capcomnet&timestamp=1796200867&to=33700000001&type=text"
+        )
+        #expect(VonageWebhook.signature(self.ours, secret: "vonage-sig-secret", method: .md5hash) == "f5507e792df9bd5a7fbde5912463cc21")
+        #expect(
+            VonageWebhook.signature(self.ours, secret: "vonage-sig-secret", method: .sha256)
+                == "1f077911f0bafa22b33ff80aeae69b5d708a5fbf88b95459bec23391a792a78b")
+        let vendor: [(name: String, value: String)] = [
+            ("message-timestamp", "2013-11-21 15:27:30"), ("messageId", "020000001B0FE827"), ("msisdn", "14843472194"), ("text", "Test again"),
+            ("timestamp", "1385047698"), ("to", "13239877404"), ("type", "text"),
+        ]
+        let secret = "my_secret_key_for_testing"
+        #expect(VonageWebhook.signature(vendor, secret: secret, method: .md5hash) == "d2e7b1dc968737c5998ad624e02f90b7")
+        #expect(VonageWebhook.signature(vendor, secret: secret, method: .md5) == "ddebd46008c2d4e93cce578a332a52d5")
+        #expect(VonageWebhook.signature(vendor, secret: secret, method: .sha1) == "27d0d05c2876c7cb1720dbcdba4d492e1e55c09a")
+        #expect(VonageWebhook.signature(vendor, secret: secret, method: .sha256) == "ddb8397c2b90aac7f3882d306475c9a5058c92322eef43c92b298b6e0fc0d330")
+        let ampersands: [(name: String, value: String)] = [
+            ("keyword", "TEST"), ("message-timestamp", "2017-04-04 22:57:47"), ("messageId", "0B00000042AC53BD"), ("msisdn", "14843472194"),
+            ("nonce", "929d6744-bd28-42c8-b6cf-31d5b4f43732"), ("text", "Test with & and ="), ("timestamp", "1491346667"), ("to", "12192259404"),
+            ("type", "text"),
+        ]
+        #expect(VonageWebhook.signature(ampersands, secret: secret, method: .md5hash) == "e06d9763e3fd0b9c31beb5fc2fcb011c")
+    }
+
+    @Test func signedRequestsAreCheckedWithTheirTimestamp() throws {
+        let webhook = VonageWebhook(signatureSecret: "vonage-sig-secret")
+        let at = Date(timeIntervalSince1970: 1_796_200_867)
+        try webhook.check(self.ours + [("sig", "F5507E792DF9BD5A7FBDE5912463CC21")], now: at)  // any case
+        #expect(throws: AndroidGatewayWebhook.SignatureProblem.wrong) {
+            try webhook.check(self.ours.map { $0.name == "text" ? ($0.name, "autre") : $0 } + [("sig", "f5507e792df9bd5a7fbde5912463cc21")], now: at)
+        }
+        #expect(throws: AndroidGatewayWebhook.SignatureProblem.stale) {
+            try webhook.check(self.ours + [("sig", "f5507e792df9bd5a7fbde5912463cc21")], now: at.addingTimeInterval(3600))
+        }
+        #expect(throws: AndroidGatewayWebhook.SignatureProblem.missing) { try webhook.check(self.ours, now: at) }
+        try VonageWebhook(signatureSecret: nil).check(self.ours)  // unsigned set-up: nothing to check
+    }
+
+    @Test func partsAreReadWithTheirPlace() throws {
+        let webhook = VonageWebhook(signatureSecret: nil)
+        let part = try #require(
+            try webhook.part(from: self.ours + [("concat", "true"), ("concat-ref", "42"), ("concat-total", "3"), ("concat-part", "2")]))
+        #expect(part.from == "+33612345642" && part.reference == "42" && part.part == 2 && part.total == 3)
+        #expect(throws: InvalidField.self) {
+            try webhook.part(from: self.ours + [("concat", "true"), ("concat-ref", "42"), ("concat-total", "3"), ("concat-part", "4")])
+        }
+        #expect(try webhook.part(from: [("messageId", "1"), ("msisdn", "33612345642"), ("type", "binary")]) == nil)
+    }
+}

@@ -141,3 +141,62 @@ import Testing
         }
     }
 }
+
+@Suite struct SMSMoreHookTests {
+    func config(_ directory: TemporaryDirectory) -> HashwallConfig {
+        var config = HashwallConfig.testing(journalIn: directory.path)
+        config.server.publicURL = SMSHookTests.publicURL
+        config.channels.sms.enabled = true
+        config.channels.sms.twilio.enabled = true
+        config.channels.sms.twilio.thankYou = true
+        config.channels.sms.vonage.enabled = true
+        return config
+    }
+
+    var secrets: Secrets {
+        var secrets = Secrets.testing
+        secrets.named = ["HASHWALL_TWILIO_AUTH_TOKEN": SMSHookTests.twilioToken]
+        return secrets
+    }
+
+    static func vonage(_ client: any TestClientProtocol, part: Int, of total: Int, text: String, id: String) async throws -> HTTPResponse.Status {
+        let query = "msisdn=33611112222&to=33700000001&messageId=\(id)&type=text&concat=true&concat-ref=77&concat-total=\(total)&concat-part=\(part)&text="
+            + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
+        return try await client.execute(uri: "/hooks/sms/vonage?" + query, method: .get).status
+    }
+
+    @Test func vonagePartsOutOfOrderBecomeOnePostOnceAllArrivedAlsoAcrossARestart() async throws {
+        let directory = try TemporaryDirectory()
+        let config = self.config(directory)
+        try await withLiveWall(config, secrets: self.secrets) { (client: any TestClientProtocol, _: Int) async throws in
+            #expect(try await Self.vonage(client, part: 3, of: 3, text: "salle B.", id: "c") == .noContent)
+            #expect(try await Self.vonage(client, part: 1, of: 3, text: "Rendez-vous à la pause devant la ", id: "a") == .noContent)
+            #expect(try await Self.vonage(client, part: 1, of: 3, text: "Rendez-vous à la pause devant la ", id: "a") == .noContent)  // retry
+            #expect(try postIDs(try await client.execute(uri: "/api/posts", method: .get)).isEmpty)
+        }
+        try await withLiveWall(config, secrets: self.secrets) { client, _ in
+            #expect(try await Self.vonage(client, part: 2, of: 3, text: "machine à café, ", id: "b") == .noContent)
+            let page = try json(try await client.execute(uri: "/api/posts", method: .get))
+            let texts = (page["posts"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+            #expect(texts == ["Rendez-vous à la pause devant la machine à café, salle B."])
+        }
+    }
+
+    @Test func twilioThanksEachSenderOnceAndModeratorsAloneSeeTheFullNumber() async throws {
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(self.config(directory), secrets: self.secrets) { client, _ in
+            var replies: [String] = []
+            for (sid, text) in [("SM0000000000000000000000000000000B", "Premier"), ("SM0000000000000000000000000000000C", "Deuxième")] {
+                let (headers, body) = SMSHookTests.twilioRequest(sid: sid, body: text)
+                replies.append(String(buffer: try await client.execute(uri: "/hooks/sms/twilio", method: .post, headers: headers, body: body).body))
+            }
+            #expect(replies[0].contains("<Message>Merci ! Votre message est sur le mur.</Message>"))
+            #expect(replies[1].contains("<Response></Response>"))
+            let moderated = String(buffer: try await moderate(client, "posts", method: .get).body)
+            #expect(moderated.contains(#""contact":"+33612345642""#))
+            #expect(!String(buffer: try await client.execute(uri: "/api/posts", method: .get).body).contains("612345642"))
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"hashwall_sms_webhooks_total{gateway="twilio",outcome="accepted"} 2"#))
+        }
+    }
+}

@@ -66,6 +66,6 @@ public struct SMSRules: Sendable, Equatable {
         }
         return IncomingPost(
             id: PostID("sms:\(message.gateway):\(message.messageID)"), channel: .sms, author: Author(name: name, handle: message.from.masked),
-            text: body, createdAt: message.receivedAt, authorKey: message.from.authorKey)
+            text: body, createdAt: message.receivedAt, authorKey: message.from.authorKey, contact: message.from.e164)
     }
 }

@@ -15,6 +15,13 @@ public struct TwilioWebhook: Sendable {
     /// The empty TwiML answer: no reply SMS. (Never plain text: Twilio would text it back.)
     public static let emptyResponse = #"<?xml version="1.0" encoding="UTF-8"?><Response></Response>"#
 
+    /// TwiML that texts `message` back to the sender.
+    public static func reply(_ message: String) -> String {
+        let escaped = message.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
+        return #"<?xml version="1.0" encoding="UTF-8"?><Response><Message>"# + escaped + "</Message></Response>"
+    }
+
     /// Whether `signature` signs `fields` for `url`, the exact public URL Twilio called. As Twilio's own
     /// validator does, the URL is tried with and without its default port.
     public func isSigned(url: String, fields: [(name: String, value: String)], signature: String) -> Bool {

@@ -99,7 +99,22 @@ extension Journal {
         }
         return StoredPost(
             post: post, arrival: row["arrival"],
-            moderation: Moderation(state: state, heldSince: row["heldSince"], heldBecause: row["heldBecause"], authorKey: row["authorKey"]))
+            moderation: Moderation(
+                state: state, heldSince: row["heldSince"], heldBecause: row["heldBecause"], authorKey: row["authorKey"], contact: row["contact"]))
+    }
+
+    /// A channel's durable state, by key (see ``JournalEntry/channelState``).
+    public func channelState(_ channel: String) throws -> [String: Data] {
+        do {
+            return try self.pool.read { db in
+                try Dictionary(
+                    Row.fetchAll(db, sql: "SELECT key, value FROM channelState WHERE channel = ?", arguments: [channel]).map {
+                        ($0["key"] as String, $0["value"] as Data)
+                    }, uniquingKeysWith: { a, _ in a })
+            }
+        } catch {
+            throw JournalError.unreadable(path: self.path, reason: "\(error)")
+        }
     }
 
     static func decodeAudit(_ row: Row) throws -> AuditEntry {

@@ -47,6 +47,18 @@ extension Journal {
                     );
                     """)
         }
+        migrator.registerMigration("v3: SMS senders' numbers for moderators, channel state") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE post ADD COLUMN contact TEXT;
+                    CREATE TABLE channelState (
+                        channel TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        value BLOB NOT NULL,
+                        PRIMARY KEY (channel, key)
+                    );
+                    """)
+        }
         return migrator
     }
 }
@@ -69,6 +81,7 @@ struct EncodedEntry: Sendable {
     var bans: [(authorKey: String, banned: Bool)]
     var settings: Data?
     var hideVisibleByAuthor: [String]
+    var channelState: [(channel: String, key: String, value: Data?)]
     var lastEvent: Int64?
     var lastArrival: Int64?
 
@@ -87,6 +100,7 @@ struct EncodedEntry: Sendable {
         self.bans = entry.bans
         self.settings = try entry.settings.map { try encoder.encode($0) }
         self.hideVisibleByAuthor = entry.hideVisibleByAuthor
+        self.channelState = entry.channelState
         self.lastEvent = entry.lastEvent
         self.lastArrival = entry.added.map(\.arrival).max()
     }
@@ -95,13 +109,13 @@ struct EncodedEntry: Sendable {
         for post in self.added {
             try db.execute(
                 sql: """
-                    INSERT INTO post (id, arrival, createdAt, json, state, heldSince, heldBecause, authorKey, pinned)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO post (id, arrival, createdAt, json, state, heldSince, heldBecause, authorKey, pinned, contact)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET json = excluded.json
                     """,
                 arguments: [
                     post.id, post.arrival, post.createdAt, post.json, post.moderation.state.rawValue, post.moderation.heldSince,
-                    post.moderation.heldBecause, post.moderation.authorKey, post.pinned,
+                    post.moderation.heldBecause, post.moderation.authorKey, post.pinned, post.moderation.contact,
                 ])
         }
         for post in self.changed {
@@ -136,6 +150,14 @@ struct EncodedEntry: Sendable {
         }
         for authorKey in self.hideVisibleByAuthor {
             try db.execute(sql: "UPDATE post SET state = 'hidden' WHERE authorKey = ? AND state = 'visible'", arguments: [authorKey])
+        }
+        for state in self.channelState {
+            if let value = state.value {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO channelState (channel, key, value) VALUES (?, ?, ?)", arguments: [state.channel, state.key, value])
+            } else {
+                try db.execute(sql: "DELETE FROM channelState WHERE channel = ? AND key = ?", arguments: [state.channel, state.key])
+            }
         }
         if let settings {
             try db.execute(sql: "INSERT OR REPLACE INTO setting (name, json) VALUES ('moderation', ?)", arguments: [settings])

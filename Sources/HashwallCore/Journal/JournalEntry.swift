@@ -1,3 +1,5 @@
+import Foundation
+
 /// What one change must make durable before it is acknowledged, and the events to publish once it is.
 public struct JournalEntry: Sendable {
     /// New posts.
@@ -19,13 +21,16 @@ public struct JournalEntry: Sendable {
     /// Author keys banned (`true`) or unbanned (`false`).
     public var bans: [(authorKey: String, banned: Bool)] = []
     public var settings: ModerationSettings?
+    /// A channel's own durable state (cursors, parts of a message still arriving): set, or deleted when `nil`.
+    public var channelState: [(channel: String, key: String, value: Data?)] = []
     /// Authors whose visible posts on disk (beyond the working set) are hidden too: a ban reaches every page.
     public var hideVisibleByAuthor: [String] = []
 
     public init(
         added: [StoredPost] = [], changed: [StoredPost] = [], keys: [PostStore.RememberedKey] = [], events: [WallEvent] = [],
-        moderatorEvents: [ModeratorEvent] = []
+        moderatorEvents: [ModeratorEvent] = [], channelState: [(channel: String, key: String, value: Data?)] = []
     ) {
+        self.channelState = channelState
         self.added = added
         self.changed = changed
         self.keys = keys
@@ -39,6 +44,7 @@ public struct JournalEntry: Sendable {
         self.added.isEmpty && self.changed.isEmpty && self.keys.isEmpty && self.events.isEmpty && self.moderatorEvents.isEmpty
             && self.projectorEvents.isEmpty
             && self.audit.isEmpty && self.bans.isEmpty && self.settings == nil && self.hideVisibleByAuthor.isEmpty
+            && self.channelState.isEmpty
     }
 
     /// The highest event number this entry carries.

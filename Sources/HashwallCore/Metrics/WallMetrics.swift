@@ -14,11 +14,19 @@ public struct WallMetrics: Sendable {
     public let slowClientsDropped: Counter
     public let commitBatchSize: Recorder
     public let commitLatency: Timer
+    let factory: any MetricsFactory
+
+    /// What happened to webhook requests, per gateway (`twilio`, `vonage`, `smssync`, `android`) and outcome
+    /// (`accepted`, `ignored`, `bad_signature`, `malformed`).
+    public func webhook(_ gateway: String, _ outcome: String) -> Counter {
+        Counter(label: "hashwall_sms_webhooks_total", dimensions: [("gateway", gateway), ("outcome", outcome)], factory: self.factory)
+    }
 
     /// Metrics that go nowhere, for tests of the core.
     public static var discarding: WallMetrics { WallMetrics(factory: NOOPMetricsHandler.instance) }
 
     public init(factory: any MetricsFactory) {
+        self.factory = factory
         self.postsAccepted = Dictionary(
             uniqueKeysWithValues: ChannelKind.allCases.map {
                 ($0, Counter(label: "hashwall_posts_accepted_total", dimensions: [("channel", $0.rawValue)], factory: factory))

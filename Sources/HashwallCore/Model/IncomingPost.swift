@@ -15,13 +15,16 @@ public struct IncomingPost: Sendable, Hashable {
     /// Who wrote it, for merging only, when the shown handle is not unique enough (a masked phone number);
     /// `nil` means the handle, else the name.
     public var authorKey: String?
+    /// The author's full address (an SMS number), shown to moderators only.
+    public var contact: String?
     /// Separates dedupe keys of otherwise equal content, e.g. each loop of the demo sample; `nil` for real channels.
     public var dedupeScope: String?
 
     public init(
         id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date? = nil,
-        url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, dedupeScope: String? = nil
+        url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, contact: String? = nil, dedupeScope: String? = nil
     ) {
+        self.contact = contact
         self.id = id
         self.channel = channel
         self.author = author

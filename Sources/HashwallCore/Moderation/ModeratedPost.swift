@@ -13,7 +13,7 @@ public struct ModeratedPost: Sendable, Encodable {
         self.authorTrusted = authorTrusted
     }
 
-    enum CodingKeys: String, CodingKey { case state, heldSince, heldBecause, authorBanned, authorTrusted }
+    enum CodingKeys: String, CodingKey { case state, heldSince, heldBecause, authorBanned, authorTrusted, contact }
 
     public func encode(to encoder: any Encoder) throws {
         try self.stored.post.encode(to: encoder)
@@ -23,5 +23,6 @@ public struct ModeratedPost: Sendable, Encodable {
         try container.encode(self.stored.moderation.heldBecause, forKey: .heldBecause)
         try container.encode(self.authorBanned, forKey: .authorBanned)
         try container.encode(self.authorTrusted, forKey: .authorTrusted)
+        try container.encode(self.stored.moderation.contact, forKey: .contact)
     }
 }

@@ -18,12 +18,15 @@ public struct Moderation: Sendable, Hashable {
     /// `channel:identity`, the key bans, trust and the flood limit go by. Never public (for SMS it stands
     /// for the phone number).
     public var authorKey: String
+    /// How to reach the author, for moderators only: an SMS sender's full number. Never on a public surface.
+    public var contact: String?
 
-    public init(state: PostState = .visible, heldSince: Double? = nil, heldBecause: String? = nil, authorKey: String) {
+    public init(state: PostState = .visible, heldSince: Double? = nil, heldBecause: String? = nil, authorKey: String, contact: String? = nil) {
         self.state = state
         self.heldSince = heldSince
         self.heldBecause = heldBecause
         self.authorKey = authorKey
+        self.contact = contact
     }
 }
 

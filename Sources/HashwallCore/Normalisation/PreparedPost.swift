@@ -12,6 +12,8 @@ public struct PreparedPost: Sendable {
     public var repostTarget: RepostTarget?
     /// `channel:identity`: who wrote it, for bans, trust and the flood limit (see ``Moderation/authorKey``).
     public var authorKey: String
+    /// See ``Moderation/contact``.
+    public var contact: String?
 
     public enum RepostTarget: Sendable, Equatable {
         case id(PostID)
@@ -38,6 +40,7 @@ public struct PreparedPost: Sendable {
         let folded = TextNormaliser.fold(text)
         let identity = incoming.authorKey ?? self.post.author.handle ?? name
         self.authorKey = incoming.channel.rawValue + ":" + TextNormaliser.fold(identity)
+        self.contact = incoming.contact
         var keys = [DedupeKey.authorText(author: identity, foldedText: folded, scope: incoming.dedupeScope)]
         if folded.count >= Self.longTextMinimum {
             keys.append(.longText(foldedText: folded, scope: incoming.dedupeScope))

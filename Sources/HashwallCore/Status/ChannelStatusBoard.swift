@@ -14,8 +14,10 @@ public final class ChannelStatusBoard: Sendable {
         public var lastPostAt: Date?
         public var lastError: String?
         public var errors: Int = 0
+        /// Requests refused for a bad or missing signature (webhooks).
+        public var signatureFailures: Int = 0
 
-        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors }
+        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors, signatureFailures }
 
         /// Dates as the rest of the API writes them (ISO 8601), absent values as `null`.
         public func encode(to encoder: any Encoder) throws {
@@ -25,6 +27,7 @@ public final class ChannelStatusBoard: Sendable {
             try container.encode(self.lastPostAt.map(WireDate.format), forKey: .lastPostAt)
             try container.encode(self.lastError, forKey: .lastError)
             try container.encode(self.errors, forKey: .errors)
+            try container.encode(self.signatureFailures, forKey: .signatureFailures)
         }
     }
 
@@ -41,6 +44,17 @@ public final class ChannelStatusBoard: Sendable {
                 status.lastError = error
                 status.errors += 1
             }
+            statuses[channel] = status
+        }
+    }
+
+    /// Counts a request refused for its signature (also an error).
+    public func recordSignatureFailure(_ channel: String, _ problem: String) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .running)
+            status.signatureFailures += 1
+            status.errors += 1
+            status.lastError = problem
             statuses[channel] = status
         }
     }

@@ -133,7 +133,7 @@ public struct PostStore: Sendable {
         // 4. New: visible until the caller's moderation policy says otherwise (in the same actor turn).
         self.lastArrival += 1
         let arrival = self.lastArrival
-        self.insert(StoredPost(post: post, arrival: arrival, moderation: Moderation(authorKey: incoming.authorKey)))
+        self.insert(StoredPost(post: post, arrival: arrival, moderation: Moderation(authorKey: incoming.authorKey, contact: incoming.contact)))
         var newKeys = [sourceKey] + incoming.contentKeys
         if case .content(let key) = incoming.repostTarget {
             newKeys.append(key)  // later reposts of the same unknown original count on this card

@@ -1,4 +1,5 @@
 import Foundation
+import HashwallChannels
 import HashwallCore
 import Logging
 
@@ -32,8 +33,10 @@ extension HashwallConfig {
         check(
             self.channels.sms.defaultCountryCode.hasPrefix("+") && self.channels.sms.defaultCountryCode.dropFirst().allSatisfy(\.isNumber),
             "channels.sms.defaultCountryCode: must be + and digits, got \"\(self.channels.sms.defaultCountryCode)\"")
-        if self.channels.sms.vonage.enabled {
-            problems.append("channels.sms.vonage.enabled: the Vonage gateway is not supported yet; use twilio, smssync or android")
+        if let method = self.channels.sms.vonage.signatureMethod {
+            check(
+                VonageWebhook.Method(rawValue: method) != nil,
+                "channels.sms.vonage.signatureMethod: must be one of \(VonageWebhook.Method.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(method)\"")
         }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")

@@ -36,6 +36,12 @@ struct HashwallConfig: Codable, Sendable, Equatable {
         struct SMS: Codable, Sendable, Equatable {
             struct Gateway: Codable, Sendable, Equatable {
                 var enabled = false
+                /// Twilio: text each sender a thank-you once, after their first text.
+                var thankYou: Bool?
+                /// Twilio: the thank-you text (default: in `wall.language`).
+                var thankYouText: String?
+                /// Vonage: `md5hash` (the dashboard's default), `md5`, `sha1`, `sha256` or `sha512`.
+                var signatureMethod: String?
             }
             var enabled = false
             /// Read "Claire : Bravo !" as signed by Claire.

@@ -46,6 +46,16 @@ struct Secrets: Sendable, Equatable {
                 problems.append("channels.sms.smssync.enabled: HASHWALL_SMSSYNC_SECRET must be set in the environment")
             }
         }
+        if sms.twilio.enabled, sms.twilio.thankYou == true {
+            hooks.twilioThankYou =
+                sms.twilio.thankYouText ?? (config.wall.language == "en" ? "Thanks! Your message is on the wall." : "Merci ! Votre message est sur le mur.")
+        }
+        if sms.vonage.enabled {
+            hooks.vonage = VonageWebhook(
+                signatureSecret: self.named["HASHWALL_VONAGE_SIGNATURE_SECRET"],
+                method: sms.vonage.signatureMethod.flatMap(VonageWebhook.Method.init(rawValue:)) ?? .md5hash,
+                defaultCountryCode: sms.defaultCountryCode)
+        }
         if sms.android.enabled {
             hooks.android = AndroidGatewayWebhook(signingKey: self.named["HASHWALL_ANDROID_SMS_SIGNING_KEY"], defaultCountryCode: sms.defaultCountryCode)
         }

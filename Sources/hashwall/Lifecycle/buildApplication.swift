@@ -36,13 +36,22 @@ func buildApplication(
         journal: journal, hubs: hubs, limits: limits, settings: config.moderationSettings, metrics: metrics, status: status)
     status.set("api", .running)
     let (accounts, _) = secrets.moderatorAccounts(config.moderation.moderators)
-    let (smsHooks, _) = secrets.smsHooks(config)
-    for (name, enabled) in [("sms.twilio", smsHooks.twilio != nil), ("sms.android", smsHooks.android != nil), ("sms.smssync", smsHooks.smsSync != nil)]
-    where enabled {
+    var (smsHooks, _) = secrets.smsHooks(config)
+    var smsServices: [any Service] = []
+    if smsHooks.vonage != nil {
+        let assembler = try VonageAssembler(journal: journal, intake: intake, rules: smsHooks.rules)
+        smsHooks.vonageAssembler = assembler
+        smsServices.append(assembler)
+    }
+    let gateways = [
+        ("sms.twilio", smsHooks.twilio != nil), ("sms.android", smsHooks.android != nil), ("sms.smssync", smsHooks.smsSync != nil),
+        ("sms.vonage", smsHooks.vonage != nil),
+    ]
+    for (name, enabled) in gateways where enabled {
         status.set(name, .running)
     }
 
-    var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)]
+    var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices
     if config.channels.demo.enabled {
         let samples = try DemoSample.bundled()
         services.append(
@@ -61,7 +70,7 @@ func buildApplication(
         settings: WallSettings(
             title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
             howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language),
-        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks)
+        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks, metrics: metrics)
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
