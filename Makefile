@@ -8,7 +8,7 @@ APT_PACKAGES := libsqlite3-dev
 # The tests also drive real pages in headless Chromium over WebDriver.
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver
 
-.PHONY: all deps test-deps install-packages build run test release clean
+.PHONY: all deps test-deps install-packages build run test release fuzz clean
 
 all: build
 
@@ -47,5 +47,22 @@ release: deps
 	strip dist/hashwall
 	@echo "dist/hashwall: copy it with a config.json; it needs only Debian's libsqlite3-0 (and libstdc++6, libc6, on every Debian)."
 
+# Fuzzes each SMS webhook parser with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
+# .build-fuzz/crashes/. Prints each target's executions per second and whether it crashed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync
+fuzz: deps
+	HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address $(addprefix --product ,$(firstword $(FUZZ_TARGETS)))
+	for t in $(wordlist 2,9,$(FUZZ_TARGETS)); do HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product $$t || exit 1; done
+	mkdir -p .build-fuzz/crashes
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p .build-fuzz/corpus/$$t; cp Fuzz/$$t/seeds/* .build-fuzz/corpus/$$t/; \
+		.build-fuzz/debug/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=.build-fuzz/crashes/$$t- \
+			.build-fuzz/corpus/$$t > .build-fuzz/$$t.log 2>&1; status=$$?; \
+		runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' .build-fuzz/$$t.log | grep -o '[0-9]*$$'); \
+		echo "$$t: $$runs inputs in $(FUZZ_SECONDS) s ($$(( $${runs:-0} / $(FUZZ_SECONDS) ))/s), exit $$status $$( [ $$status -eq 0 ] && echo '(no crash)' || echo '(CRASH: see .build-fuzz/crashes)')"; \
+	done
+	@echo "Reproduce: make fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)"
+
 clean:
-	rm -rf .build dist
+	rm -rf .build dist .build-fuzz

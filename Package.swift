@@ -131,3 +131,14 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets for the webhook parsers, built only by `make fuzz` (HASHWALL_FUZZ=1, with -sanitize=fuzzer):
+// libFuzzer supplies `main`, so they are parsed as libraries.
+if Context.environment["HASHWALL_FUZZ"] == "1" {
+    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync"] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["HashwallChannels"], path: "Fuzz/\(name)",
+                swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
+    }
+}

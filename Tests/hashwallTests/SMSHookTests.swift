@@ -78,9 +78,14 @@ import Testing
             let (signed, _) = Self.twilioRequest(sid: "SM2", body: "vrai")
             (_, body) = Self.twilioRequest(sid: "SM2", body: "modifié")
             #expect(try await client.execute(uri: "/hooks/sms/twilio", method: .post, headers: signed, body: body).status == .forbidden)
+            let huge = ByteBuffer(string: "Body=" + String(repeating: "a", count: 40 * 1024))
+            #expect(
+                try await client.execute(
+                    uri: "/hooks/sms/twilio", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: huge
+                ).status == .contentTooLarge)
             #expect(try postIDs(try await client.execute(uri: "/api/posts", method: .get)).isEmpty)
             let health = try json(try await client.execute(uri: "/healthz", method: .get))
-            #expect(((health["channels"] as? [String: Any])?["sms.twilio"] as? [String: Any])?["errors"] as? Int == 3)
+            #expect(((health["channels"] as? [String: Any])?["sms.twilio"] as? [String: Any])?["signatureFailures"] as? Int == 3)
         }
     }
 
