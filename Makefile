@@ -8,7 +8,7 @@ APT_PACKAGES := libsqlite3-dev
 # The tests also drive real pages in headless Chromium over WebDriver.
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver
 
-.PHONY: all deps test-deps install-packages build run test release fuzz clean
+.PHONY: all deps test-deps install-packages build run test release fuzz bench bench-full clean
 
 all: build
 
@@ -46,6 +46,20 @@ release: deps
 	cp .build/release/hashwall dist/hashwall
 	strip dist/hashwall
 	@echo "dist/hashwall: copy it with a config.json; it needs only Debian's libsqlite3-0 (and libstdc++6, libc6, on every Debian)."
+
+# Benchmarks (not tests: they print figures and never fail on a slow machine). Hashwall beside nginx + Nchan,
+# same load generator (../shared/bench/sseload), alternating, BENCH_REPS runs each; raw runs in bench/results/.
+BENCH_REPS ?= 3
+BENCH_APT_PACKAGES := golang-go nginx libnginx-mod-nchan jq curl
+bench: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(SWIFT) build -c release
+	bench/run.sh $(BENCH_REPS) c1k c5k10
+
+bench-full: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(SWIFT) build -c release
+	bench/run.sh $(BENCH_REPS) c1k c5k10 c5k c10k burst
 
 # Fuzzes each SMS webhook parser with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
 # .build-fuzz/crashes/. Prints each target's executions per second and whether it crashed.

@@ -135,10 +135,11 @@ let package = Package(
 // Fuzz targets for the webhook parsers, built only by `make fuzz` (HASHWALL_FUZZ=1, with -sanitize=fuzzer):
 // libFuzzer supplies `main`, so they are parsed as libraries.
 if Context.environment["HASHWALL_FUZZ"] == "1" {
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: swiftSettings))
     for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync"] {
         package.targets.append(
             .executableTarget(
-                name: name, dependencies: ["HashwallChannels"], path: "Fuzz/\(name)",
+                name: name, dependencies: ["HashwallChannels", "FuzzSupport"], path: "Fuzz/\(name)", exclude: ["seeds"],
                 swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
     }
 }

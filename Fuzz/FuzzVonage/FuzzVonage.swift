@@ -1,3 +1,4 @@
+import FuzzSupport
 import HashwallChannels
 
 /// libFuzzer entry: a Vonage webhook query or form body, through signature check and part parsing.
@@ -13,16 +14,8 @@ public func fuzzVonage(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links a debug executable with `main` renamed to `FuzzVonage_main`: hand control to libFuzzer's driver there.
-@_silgen_name("LLVMFuzzerRunDriver")
-func runFuzzerDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
+// SwiftPM names a debug executable's main `FuzzVonage_main`: libFuzzer's driver runs from there.
 @_cdecl("FuzzVonage_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return runFuzzerDriver(&argc, &argv) { data, size in fuzzVonage(data, size) }
+    runLibFuzzer(argc, argv) { data, size in fuzzVonage(data, size) }
 }
