@@ -109,7 +109,16 @@ public actor Intake {
         case .duplicate:
             self.metrics.duplicatesMerged.increment()
         }
-        try await self.journal.submit(entry).wait()
+        do {
+            try await self.journal.submit(entry).wait()
+        } catch {
+            // Not durable, so not accepted: a new post leaves memory too, so a retry is new, not a duplicate of it.
+            if case .added(let post) = result.outcome {
+                self.store.forget(post.id, keys: result.learnedKeys.map(\.key))
+                self.projectorDue[post.id] = nil
+            }
+            throw error
+        }
         self.status.recordPost(channelName ?? incoming.channel.rawValue, at: Date())
         return result.outcome.postID
     }

@@ -97,3 +97,24 @@ actor BatchCounter {
     var value = 0
     func set(_ value: Int) { self.value = value }
 }
+
+@Suite struct JournalFailureTests {
+    @Test func aPostWhoseWriteFailsIsNotOnTheWallAndItsRetryIsNew() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path) { intake, _, journal in
+            _ = try await intake.accept(incoming("api:small", text: "petit"))
+            let pages = try #require(try await journal.pageCount())
+            try await journal.limitSize(pages: pages)  // the disk is full
+            let big = incoming("api:big", name: "Gros", text: String(repeating: "plein ", count: 3000))
+            await #expect(throws: JournalError.self) { _ = try await intake.accept(big) }
+            #expect(try await intake.snapshot(limit: 10).posts.map(\.id.rawValue) == ["api:small"])
+            try await journal.limitSize(pages: 1_000_000)  // space again
+            #expect(try await intake.accept(big) == PostID("api:big"))
+            #expect(try await intake.snapshot(limit: 10).posts.count == 2)
+        }
+        try await withWall(path: path) { (intake: Intake, _: WallHubs, _: Journal) async throws in
+            #expect(try await intake.snapshot(limit: 10).posts.count == 2, "the retry was taken for a duplicate and never written")
+        }
+    }
+}

@@ -132,6 +132,16 @@ extension Journal {
     /// Transactions committed since this journal was opened (for tests of group commit).
     public func commitCount() throws -> Int { self.commits.withLock { $0 } }
 
+    /// The database's size in pages (for tests).
+    public func pageCount() async throws -> Int? {
+        try await self.pool.read { db in try Int.fetchOne(db, sql: "PRAGMA page_count") }
+    }
+
+    /// Caps the database at `pages` pages, so the next write past it fails as on a full disk (for tests).
+    public func limitSize(pages: Int) async throws {
+        try await self.pool.write { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)") }
+    }
+
     /// Records a migration this version does not know, as a newer Hashwall would (for tests).
     public func recordForeignMigration(_ identifier: String) throws {
         try self.pool.write { db in

@@ -28,6 +28,17 @@ extension PostStore {
         self.order.compactMap { self.slots[$0] }
     }
 
+    /// Takes back a new post whose write failed: the post and the keys it taught, so a retry is new again.
+    public mutating func forget(_ id: PostID, keys: [DedupeKey]) {
+        if let slot = self.slots.removeValue(forKey: id) {
+            let index = self.position(of: slot)
+            if index < self.order.count, self.order[index] == id { self.order.remove(at: index) } else { self.order.removeAll { $0 == id } }
+        }
+        for key in keys where self.keys[key]?.postID == id {
+            self.keys[key] = nil  // its place in `keyAge` goes when it comes up
+        }
+    }
+
     mutating func insert(_ slot: Slot) {
         self.slots[slot.post.id] = slot
         self.order.insert(slot.post.id, at: self.position(of: slot))
