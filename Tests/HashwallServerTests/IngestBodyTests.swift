@@ -34,8 +34,8 @@ import Testing
     }
 
     @Test func tokensCompareByValueOnly() {
-        #expect(BearerTokenMiddleware<HashwallRequestContext>.constantTimeEqual("secret", "secret"))
-        #expect(!BearerTokenMiddleware<HashwallRequestContext>.constantTimeEqual("secret", "secreT"))
-        #expect(!BearerTokenMiddleware<HashwallRequestContext>.constantTimeEqual("", "secret"))
+        #expect(Secret.equal("secret", "secret"))
+        #expect(!Secret.equal("secret", "secreT"))
+        #expect(!Secret.equal("", "secret"))
     }
 }

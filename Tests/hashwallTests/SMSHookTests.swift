@@ -148,21 +148,15 @@ import Testing
 }
 
 @Suite struct SMSMoreHookTests {
+    /// The other suite's wall, with Vonage and Twilio's thank-you on.
     func config(_ directory: TemporaryDirectory) -> HashwallConfig {
-        var config = HashwallConfig.testing(journalIn: directory.path)
-        config.server.publicURL = SMSHookTests.publicURL
-        config.channels.sms.enabled = true
-        config.channels.sms.twilio.enabled = true
+        var config = SMSHookTests().config(directory)
         config.channels.sms.twilio.thankYou = true
         config.channels.sms.vonage.enabled = true
         return config
     }
 
-    var secrets: Secrets {
-        var secrets = Secrets.testing
-        secrets.named = ["HASHWALL_TWILIO_AUTH_TOKEN": SMSHookTests.twilioToken]
-        return secrets
-    }
+    var secrets: Secrets { SMSHookTests().secrets }
 
     static func vonage(_ client: any TestClientProtocol, part: Int, of total: Int, text: String, id: String) async throws -> HTTPResponse.Status {
         let query = "msisdn=33611112222&to=33700000001&messageId=\(id)&type=text&concat=true&concat-ref=77&concat-total=\(total)&concat-part=\(part)&text="

@@ -21,7 +21,7 @@ public struct SMSSyncWebhook: Sendable {
     /// Whether the request carries the shared secret (compared in constant time).
     public func isAuthentic(_ fields: [(name: String, value: String)]) -> Bool {
         guard let given = fields.first(where: { $0.name == "secret" })?.value else { return false }
-        return WebhookSignature.equal(given, self.secret)
+        return Secret.equal(given, self.secret)
     }
 
     /// - Throws: ``InvalidField`` naming the missing or malformed field.

@@ -71,7 +71,7 @@ public struct VonageWebhook: Sendable {
         func field(_ name: String) -> String? { fields.first { $0.name == name }?.value }
         guard let sig = field("sig"), let timestamp = field("timestamp").flatMap(Double.init) else { throw .missing }
         guard abs(now.timeIntervalSince1970 - timestamp) <= Self.maxClockSkew else { throw .stale }
-        guard WebhookSignature.equal(sig.lowercased(), Self.signature(fields, secret: secret, method: self.method)) else { throw .wrong }
+        guard Secret.equal(sig.lowercased(), Self.signature(fields, secret: secret, method: self.method)) else { throw .wrong }
     }
 
     /// The part a request carries; `nil` for what is not text (binary messages), acknowledged and ignored.

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import HashwallCore
 
 /// Signature checks shared by the webhooks: HMACs in constant time, and the form encoding gateways use.
 public enum WebhookSignature {
@@ -7,20 +8,13 @@ public enum WebhookSignature {
     /// variant spelling of the same bytes (other padding bits) is refused too.
     public static func hmacSHA1Base64(_ expected: String, key: String, message: String) -> Bool {
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: Data(key.utf8)))
-        return Self.equal(expected, Data(mac).base64EncodedString())
+        return Secret.equal(expected, Data(mac).base64EncodedString())
     }
 
     /// Whether `expected` (hex, any case) is HMAC-SHA256(`key`, `message`), compared in constant time.
     public static func hmacSHA256Hex(_ expected: String, key: String, message: [UInt8]) -> Bool {
         guard let mac = Self.bytes(hex: expected) else { return false }
         return HMAC<SHA256>.isValidAuthenticationCode(mac, authenticating: message, using: SymmetricKey(data: Data(key.utf8)))
-    }
-
-    /// Compares two secrets in constant time (by their digests, so the length doesn't show either).
-    public static func equal(_ given: String, _ expected: String) -> Bool {
-        let a = SHA256.hash(data: Array(given.utf8))
-        let b = SHA256.hash(data: Array(expected.utf8))
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func bytes(hex: String) -> [UInt8]? {

@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import HashwallCore
 import Hummingbird
 
 /// Lets a request through only with `Authorization: Bearer <expected>`; 401 otherwise.
@@ -9,20 +9,11 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            Self.constantTimeEqual(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), self.expected)
+            Secret.equal(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), self.expected)
         else {
             throw UnauthorizedError()
         }
         return try await next(request, context)
-    }
-
-    /// Compares digests of both strings, so neither the length nor the first differing byte shows in the timing.
-    static func constantTimeEqual(_ given: String, _ expected: String) -> Bool {
-        let a = SHA256.hash(data: Array(given.utf8))
-        let b = SHA256.hash(data: Array(expected.utf8))
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }
 

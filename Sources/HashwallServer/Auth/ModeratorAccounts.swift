@@ -1,5 +1,5 @@
-import Crypto
 import Foundation
+import HashwallCore
 import Synchronization
 
 /// Who may moderate: each moderator's name and token (tokens come from the environment), and the console's
@@ -27,7 +27,7 @@ public final class ModeratorAccounts: Sendable {
     /// The moderator whose token is `token`, or `nil`. Every account is compared, so the timing doesn't tell which.
     func moderator(forToken token: String) -> String? {
         var found: String?
-        for account in self.accounts where BearerTokenMiddleware<HashwallRequestContext>.constantTimeEqual(token, account.token) {
+        for account in self.accounts where Secret.equal(token, account.token) {
             found = account.name
         }
         return found
@@ -35,8 +35,7 @@ public final class ModeratorAccounts: Sendable {
 
     /// Opens a console session for `name`; returns its id (the cookie's value).
     func openSession(for name: String) -> String {
-        var generator = SystemRandomNumberGenerator()
-        let id = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let id = Secret.random()
         self.sessions.withLock { sessions in
             let now = Date()
             sessions = sessions.filter { $0.value.expires > now }

@@ -140,9 +140,9 @@ struct ModerationRoutes {
 
     /// Decodes a small JSON body; problems become ``InvalidField``s naming the field.
     static func decode<T: Decodable>(_ request: Request, context: HashwallRequestContext) async throws -> T {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let bytes = try await request.collectBody(limit: context.maxUploadSize)
         do {
-            return try JSONDecoder().decode(T.self, from: Data(buffer.readableBytesView))
+            return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw IngestBody.invalidField(error)
         }

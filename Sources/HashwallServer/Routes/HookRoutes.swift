@@ -87,7 +87,7 @@ struct HookRoutes {
         let fields: [(name: String, value: String)]
         if request.method == .get {
             fields = FormBody.parse(Array((request.uri.query ?? "").utf8)) ?? []
-        } else if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+        } else if request.mediaType == "application/json" {
             let body = try await Self.body(request)
             guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
                 throw self.malformed("vonage", InvalidField("body", "is not a JSON object"))
@@ -184,19 +184,11 @@ struct HookRoutes {
     }
 
     static func body(_ request: Request) async throws -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBody {
-            throw APIError(.contentTooLarge, "the body is larger than \(Self.maxBody / 1024) KiB")
-        }
-        do {
-            return Array(try await request.body.collect(upTo: Self.maxBody).readableBytesView)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "the body is larger than \(Self.maxBody / 1024) KiB")
-        }
+        try await request.collectBody(limit: Self.maxBody)
     }
 
     static func form(_ request: Request) async throws -> [(name: String, value: String)] {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/x-www-form-urlencoded" else {
+        guard request.mediaType == "application/x-www-form-urlencoded" else {
             throw APIError(.unsupportedMediaType, "Content-Type must be application/x-www-form-urlencoded")
         }
         guard let fields = FormBody.parse(try await Self.body(request)) else { throw InvalidField("body", "is not valid form encoding in UTF-8") }

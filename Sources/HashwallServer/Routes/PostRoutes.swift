@@ -46,21 +46,10 @@ struct PostRoutes {
     struct Accepted: Encodable { var id: String }
 
     @Sendable func ingest(_ request: Request, context: HashwallRequestContext) async throws -> Response {
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else {
+        guard request.mediaType == "application/json" else {
             throw APIError(.unsupportedMediaType, "Content-Type must be application/json")
         }
-        let limit = context.maxUploadSize
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
-        }
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
-        }
-        let body = try IngestBody.decode(Array(buffer.readableBytesView))
+        let body = try IngestBody.decode(try await request.collectBody(limit: context.maxUploadSize))
         let id = try await self.intake.accept(try body.incoming())
         return JSONBody.response(Accepted(id: id.rawValue), status: .accepted)
     }

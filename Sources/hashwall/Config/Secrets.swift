@@ -1,5 +1,6 @@
 import Foundation
 import HashwallChannels
+import HashwallCore
 import HashwallServer
 
 /// Tokens from the environment, or random ones made at start-up (and printed, so the organiser can use them).
@@ -16,7 +17,7 @@ struct Secrets: Sendable, Equatable {
         func token(_ name: String) -> String {
             if let value = environment[name], !value.isEmpty { return value }
             generated.insert(name)
-            return Self.randomToken()
+            return Secret.random()
         }
         let ingest = token("HASHWALL_INGEST_TOKEN")
         let moderator = token("HASHWALL_MODERATOR_TOKEN")
@@ -75,11 +76,5 @@ struct Secrets: Sendable, Equatable {
             accounts.append(.init(name: moderator.name, token: token))
         }
         return (accounts, problems)
-    }
-
-    /// 32 random bytes from the system's generator, hex-encoded.
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
     }
 }
