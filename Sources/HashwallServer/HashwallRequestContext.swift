@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 
 /// The request context of every Hashwall route: Hummingbird's basic one, our body limit, the client's address
 /// (for login rate limits) and, once authenticated, the moderator's name.
@@ -6,11 +7,14 @@ public struct HashwallRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The peer's IP address, as the socket says (not from headers, which anyone can write).
     public let clientAddress: String
+    /// The connection: `/events` writes its frames straight into it, on its event loop.
+    public let channel: any Channel
     /// Set by ``ModeratorAuthMiddleware`` for moderation routes.
     public var moderator: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
+        self.channel = source.channel
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 

@@ -33,6 +33,25 @@ import Testing
         }
     }
 
+    @Test func clientsThatLeaveAreDetachedAndTheOthersKeepReceiving() async throws {
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(.testing(journalIn: directory.path)) { client, port in
+            var streams: [SSEClient] = []
+            for _ in 1...5 { streams.append(try await SSEClient.connect(to: "http://127.0.0.1:\(port)/events")) }
+            let stays = streams.removeLast()
+            for stream in streams { await stream.close() }
+            try await eventually("the four departed clients detached") {
+                (try json(try await client.execute(uri: "/healthz", method: .get))["sseClients"] as? Int) == 1
+            }
+            #expect(try await ingest(client, body(author: "Yann", text: "Toujours là ?")).status == .accepted)
+            #expect(try await stays.next(within: .seconds(10)).data.contains("Toujours là ?"))
+            await stays.close()
+            try await eventually("the last client detached") {
+                (try json(try await client.execute(uri: "/healthz", method: .get))["sseClients"] as? Int) == 0
+            }
+        }
+    }
+
     @Test func reconnectingWithLastEventIDYieldsExactlyTheGap() async throws {
         let directory = try TemporaryDirectory()
         try await withLiveWall(.testing(journalIn: directory.path)) { client, port in

@@ -43,8 +43,31 @@ public final class EventHub: Service, Sendable {
         /// Every event of this stream numbered above this is still in `window`. Numbers have gaps (the other
         /// stream's events), so it is tracked, not derived from the window's first number.
         var replayableAfter: Int64 = 0
+        /// Clients fed through an `AsyncStream` (tests, in-process readers).
         var subscribers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
+        /// Clients written on their event loop (every HTTP stream), grouped by loop.
+        var shards: [ObjectIdentifier: Shard] = [:]
+        var attached: [Int: (shard: ObjectIdentifier, ended: AsyncStream<Void>.Continuation)] = [:]
         var nextSubscriber = 0
+
+        var clientCount: Int { self.subscribers.count + self.attached.count }
+
+        /// What a client that last saw `lastSeen` missed: the frames after it, a `reset` when they are no longer
+        /// all in the window (or the number is unknown), nothing for a new client.
+        func replay(after lastSeen: Int64?) -> [ByteBuffer] {
+            guard let lastSeen, lastSeen != self.lastEvent else { return [] }
+            if lastSeen >= self.replayableAfter && lastSeen < self.lastEvent {
+                return self.window.filter { $0.number > lastSeen }.map(\.bytes)
+            }
+            return [SSEFrame.reset(lastEvent: self.lastEvent)]
+        }
+    }
+
+    /// The clients of one event loop. `clients` is copied into each batch for that loop (a copy-on-write
+    /// reference, not a copy of the clients).
+    struct Shard {
+        let loop: any EventLoop
+        var clients: [Int: any LoopClient] = [:]
     }
 
     public let limits: Limits
@@ -65,7 +88,7 @@ public final class EventHub: Service, Sendable {
     public var lastEvent: Int64 { self.state.withLock { $0.lastEvent } }
 
     /// Clients connected now.
-    public var clientCount: Int { self.state.withLock { $0.subscribers.count } }
+    public var clientCount: Int { self.state.withLock { $0.clientCount } }
 
     /// Sets the counter at start-up, before anything is published or subscribed: numbers keep rising across restarts.
     public func resume(after lastEvent: Int64) {
@@ -84,7 +107,7 @@ public final class EventHub: Service, Sendable {
                 state.replayableAfter = evicted.number
             }
             state.lastEvent = max(state.lastEvent, last.number)
-            return (Self.fanOut(frames.map(\.bytes), in: &state), state.subscribers.count)
+            return (self.fanOut(frames.map(\.bytes), in: &state), state.clientCount)
         }
         self.metrics.eventsSent.increment(by: Int64(frames.count * clients))
         self.finishDropped(dropped)
@@ -98,14 +121,7 @@ public final class EventHub: Service, Sendable {
     public func subscribe(after lastSeen: Int64?) -> Subscription {
         let (ended, endedContinuation) = AsyncStream<Void>.makeStream()
         return self.state.withLock { state in
-            var replay: [ByteBuffer] = []
-            if let lastSeen, lastSeen != state.lastEvent {
-                if lastSeen >= state.replayableAfter && lastSeen < state.lastEvent {
-                    replay = state.window.filter { $0.number > lastSeen }.map(\.bytes)
-                } else {
-                    replay = [SSEFrame.reset(lastEvent: state.lastEvent)]
-                }
-            }
+            let replay = state.replay(after: lastSeen)
             let (frames, continuation) = AsyncStream<ByteBuffer>.makeStream(
                 bufferingPolicy: .bufferingOldest(replay.count + self.limits.clientQueue))
             let id = state.nextSubscriber
@@ -116,9 +132,61 @@ public final class EventHub: Service, Sendable {
             }
             for frame in replay { continuation.yield(frame) }
             state.subscribers[id] = continuation
-            self.metrics.sseClients[self.name]?.record(state.subscribers.count)
+            self.metrics.sseClients[self.name]?.record(state.clientCount)
             return Subscription(frames: frames, ended: ended, continuation: continuation)
         }
+    }
+
+    /// Attaches a client written on its event loop, that last saw event `lastSeen` (`nil`: live events only).
+    /// It is written `first`, then what it missed (as in ``subscribe(after:)``), then every live event.
+    ///
+    /// Its first batch is queued on its loop under the same lock as publishing queues live batches, so the loop
+    /// runs them in order: nothing lost or doubled between replay and live.
+    public func attach(_ client: any LoopClient, after lastSeen: Int64?, first: ByteBuffer) -> Attachment {
+        let (ended, endedContinuation) = AsyncStream<Void>.makeStream()
+        let loop = client.eventLoop
+        let shard = ObjectIdentifier(loop)
+        let (id, count) = self.state.withLock { state in
+            let id = state.nextSubscriber
+            state.nextSubscriber += 1
+            let frames = [first] + state.replay(after: lastSeen)
+            state.shards[shard, default: Shard(loop: loop)].clients[id] = client
+            state.attached[id] = (shard, endedContinuation)
+            loop.execute { self.deliver(frames, to: [id: client]) }
+            return (id, state.clientCount)
+        }
+        self.metrics.sseClients[self.name]?.record(count)
+        return Attachment(id: id, ended: ended, hub: self)
+    }
+
+    /// Detaches attached clients and ends their ``Attachment``s. `slow`: dropped for falling behind (counted).
+    func detach(_ ids: [Int], slow: Bool) {
+        let (ended, count) = self.state.withLock { state -> ([AsyncStream<Void>.Continuation], Int) in
+            var ended: [AsyncStream<Void>.Continuation] = []
+            for id in ids {
+                guard let entry = state.attached.removeValue(forKey: id) else { continue }
+                state.shards[entry.shard]?.clients[id] = nil
+                ended.append(entry.ended)
+            }
+            return (ended, state.clientCount)
+        }
+        guard !ended.isEmpty else { return }
+        if slow {
+            self.metrics.slowClientsDropped.increment(by: Int64(ended.count))
+            self.logger.debug("slow clients dropped", metadata: ["count": "\(ended.count)"])
+        }
+        self.metrics.sseClients[self.name]?.record(count)
+        for continuation in ended { continuation.finish() }
+    }
+
+    /// Runs on the clients' event loop: writes one batch to each, closes and detaches those too far behind.
+    private func deliver(_ frames: [ByteBuffer], to clients: [Int: any LoopClient]) {
+        var slow: [Int] = []
+        for (id, client) in clients where !client.write(frames) {
+            client.end()
+            slow.append(id)
+        }
+        if !slow.isEmpty { self.detach(slow, slow: true) }
     }
 
     /// Sends a heartbeat every `limits.heartbeat` until graceful shutdown; a full client is dropped as in `publish`.
@@ -130,22 +198,29 @@ public final class EventHub: Service, Sendable {
                 self.heartbeat()
             }
         }
-        let everyone = self.state.withLock { state in
+        let (everyone, attached) = self.state.withLock { state in
             defer { state.subscribers = [:] }
-            return Array(state.subscribers.values)
+            return (Array(state.subscribers.values), Array(state.attached.keys))
         }
         for continuation in everyone { continuation.finish() }
+        self.detach(attached, slow: false)
     }
 
     /// Sends one heartbeat comment to every client now.
     public func heartbeat() {
-        let dropped = self.state.withLock { Self.fanOut([SSEFrame.heartbeat], in: &$0) }
+        let dropped = self.state.withLock { self.fanOut([SSEFrame.heartbeat], in: &$0) }
         self.finishDropped(dropped)
     }
 
-    /// Yields `frames` to every subscriber; removes and returns those that overflowed, to be finished
-    /// outside the lock (finishing runs their termination handler, which takes the lock).
-    private static func fanOut(_ frames: [ByteBuffer], in state: inout State) -> [AsyncStream<ByteBuffer>.Continuation] {
+    /// Queues `frames` on each event loop that has attached clients (one batch per loop, under the lock, so
+    /// batches keep publishing order), and yields them to every stream subscriber; removes and returns the
+    /// subscribers that overflowed, to be finished outside the lock (finishing runs their termination handler,
+    /// which takes the lock).
+    private func fanOut(_ frames: [ByteBuffer], in state: inout State) -> [AsyncStream<ByteBuffer>.Continuation] {
+        for shard in state.shards.values where !shard.clients.isEmpty {
+            let clients = shard.clients
+            shard.loop.execute { self.deliver(frames, to: clients) }
+        }
         var dropped: [Int] = []
         var gone: [Int] = []
         for (id, continuation) in state.subscribers {

@@ -6,6 +6,10 @@ import ServiceLifecycle
 
 /// `GET /events`: replays what the client missed, then streams live frames until it leaves, falls too far
 /// behind (dropped: it reconnects with `Last-Event-ID`), or the server stops.
+///
+/// Hummingbird writes the response head; from then on the hub writes the frames straight into the connection on
+/// its event loop (``ChannelClient``), and this handler only waits for the stream to end, then finishes the
+/// response.
 struct EventStreamRoute {
     let hub: EventHub
     /// The projector's stream (`/events?view=projector`): new posts only after the projector delay.
@@ -28,52 +32,27 @@ struct EventStreamRoute {
         let lastSeen = (request.headers[.lastEventID] ?? request.uri.queryParameters["lastEventId"].map(String.init))
             .flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
         let hub = request.uri.queryParameters["view"] == "projector" ? self.projectorHub ?? self.hub : self.hub
-        let subscription = hub.subscribe(after: lastSeen)
         let retry = SSEFrame.retry(milliseconds: self.retryMilliseconds)
+        let channel = context.channel
         return Response(
             status: .ok, headers: Self.headers,
             body: ResponseBody { writer in
-                let transfer = UnsafeWriterTransfer(writer: writer)
-                try? await withGracefulShutdownHandler {
-                    try await request.body.consumeWithInboundCloseHandler { _ in
-                        await Self.pump(subscription, into: transfer, first: retry)
-                    } onInboundClosed: {
-                        subscription.cancel()
-                    }
+                // The head is queued on the loop before this runs, so the hub's writes follow it.
+                let client = ChannelClient(channel: channel, queueLimit: hub.limits.clientQueue)
+                let attachment = hub.attach(client, after: lastSeen, first: retry)
+                channel.closeFuture.whenComplete { _ in attachment.cancel() }
+                // A client that leaves half-closes first: close the stream then, not at the next failed write.
+                try? await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(
+                        InputClosedHandler { client.eventLoop.execute { client.end() } }, position: .first)
+                }.get()
+                await withGracefulShutdownHandler {
+                    await attachment.waitUntilEnded()
                 } onGracefulShutdown: {
-                    subscription.cancel()  // without this, shutdown would wait for every open stream
+                    attachment.cancel()  // without this, shutdown would wait for every open stream
                 }
-                subscription.cancel()
+                attachment.cancel()
                 try? await writer.finish(nil)
             })
     }
-
-    /// Writes frames until the feed ends. The writes run in a child task so that a feed ending (the client was
-    /// dropped, left, or we stop) cancels a write stuck on a client that stopped reading.
-    static func pump(_ subscription: Subscription, into transfer: UnsafeWriterTransfer, first: ByteBuffer) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var writer = transfer.writer
-                do {
-                    try await writer.write(first)
-                    for await frame in subscription.frames {
-                        try await writer.write(frame)
-                    }
-                } catch {
-                    // The client is gone or the write was cancelled: either way this stream is over.
-                }
-            }
-            group.addTask { await subscription.waitUntilEnded() }
-            await group.next()
-            subscription.cancel()
-            group.cancelAll()
-        }
-    }
-}
-
-/// Carries the response writer into the child task that writes frames. Safe because the parent waits for
-/// that task to finish before using the writer again (to finish the response), so it is never used by two
-/// tasks at once — the same reasoning as Hummingbird's own `consumeWithCancellationOnInboundClose`.
-struct UnsafeWriterTransfer: @unchecked Sendable {
-    let writer: any ResponseBodyWriter
 }

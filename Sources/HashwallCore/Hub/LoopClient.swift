@@ -1,0 +1,32 @@
+import NIOCore
+
+/// A client whose frames are written on its connection's event loop, without a task of its own: the hub hands
+/// each event loop one batch per publish (one `execute` for all of that loop's clients), and the client writes
+/// the shared buffers straight into its channel.
+///
+/// Both methods are only called on ``eventLoop``.
+public protocol LoopClient: AnyObject, Sendable {
+    var eventLoop: any EventLoop { get }
+    /// Writes `frames` (in order) and flushes. Returns false when the client must go: its connection closed, or
+    /// it fell too far behind (it reconnects with `Last-Event-ID` and catches up from the replay window).
+    func write(_ frames: [ByteBuffer]) -> Bool
+    /// Closes the connection.
+    func end()
+}
+
+/// A ``LoopClient``'s place in the hub: wait on it for the end of the stream, cancel it when the client leaves.
+public struct Attachment: Sendable {
+    let id: Int
+    let ended: AsyncStream<Void>
+    let hub: EventHub
+
+    /// Detaches the client (it left, or the server is stopping); idempotent.
+    public func cancel() {
+        self.hub.detach([self.id], slow: false)
+    }
+
+    /// Returns when the client is detached: cancelled, dropped as too slow, or the hub stopped.
+    public func waitUntilEnded() async {
+        for await _ in self.ended {}
+    }
+}
