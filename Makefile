@@ -3,12 +3,12 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# Build-time C libraries: SQLite for the journal (GRDB).
-APT_PACKAGES := libsqlite3-dev
-# The tests also drive real pages in headless Chromium over WebDriver.
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver
+# Build-time C libraries: SQLite for the journal (GRDB), libqrencode for the projector's QR code.
+APT_PACKAGES := libsqlite3-dev libqrencode-dev
+# The tests also drive real pages in headless Chromium over WebDriver, and read QR codes back with zbarimg.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools
 
-.PHONY: all deps test-deps install-packages build run test release fuzz bench bench-full clean
+.PHONY: all deps test-deps install-packages build run test release fuzz bench bench-full bench-ingest bench-browser soak clean
 
 all: build
 
@@ -49,17 +49,42 @@ release: deps
 
 # Benchmarks (not tests: they print figures and never fail on a slow machine). Hashwall beside nginx + Nchan,
 # same load generator (../shared/bench/sseload), alternating, BENCH_REPS runs each; raw runs in bench/results/.
+# Then bench/ingest.sh (alone: make bench-ingest): durable ingest (wrk, acks/s; ack p99 at 1,000/s; the disk's
+# fsync cost), restart time with 100,000 posts, RSS with 10,000 idle SSE clients beside Nchan.
 BENCH_REPS ?= 3
-BENCH_APT_PACKAGES := golang-go nginx libnginx-mod-nchan jq curl
+BENCH_APT_PACKAGES := golang-go nginx libnginx-mod-nchan jq curl wrk chromium chromium-driver
 bench: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
 	$(SWIFT) build -c release
 	bench/run.sh $(BENCH_REPS) c1k c5k10
+	bench/ingest.sh
+	python3 bench/browser.py
 
 bench-full: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
 	$(SWIFT) build -c release
 	bench/run.sh $(BENCH_REPS) c1k c5k10 c5k c10k burst
+	bench/ingest.sh
+
+bench-ingest: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
+	$(SWIFT) build -c release
+	bench/ingest.sh
+
+# Real pages in headless Chromium over WebDriver (bench/browser.py, Python 3 standard library): ingest-to-card on
+# /projector and / (200 posts at 5/s; goal p99 <= 150 ms) and hide-to-gone on the projector (50 hides; p99 <= 250 ms).
+BROWSER_APT_PACKAGES := chromium chromium-driver
+bench-browser: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BROWSER_APT_PACKAGES)"
+	$(SWIFT) build -c release
+	python3 bench/browser.py
+
+# The projector for SOAK_MINUTES at 2 posts/s: JS heap and DOM nodes every 30 s after a GC (goal: flat within 10%).
+SOAK_MINUTES ?= 30
+soak: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BROWSER_APT_PACKAGES)"
+	$(SWIFT) build -c release
+	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py
 
 # Fuzzes each SMS webhook parser with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
 # .build-fuzz/crashes/. Prints each target's executions per second and whether it crashed.
