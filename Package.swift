@@ -55,11 +55,14 @@ let package = Package(
             resources: [.embedInCode("Demo/Resources/demo-posts.json")],
             swiftSettings: swiftSettings
         ),
+        // Debian's libqrencode (libqrencode-dev, installed by the Makefile): the projector's QR code.
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "HashwallServer",
             dependencies: [
                 "HashwallCore",
                 "HashwallChannels",
+                "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -185,6 +185,14 @@ public actor Intake {
     /// The post with `id`, if it is in the working set.
     public func post(_ id: PostID) -> Post? { self.store.post(id) }
 
+    /// The post with `id` as the public may see it (its permalink): nil when it is unknown, or not visible now
+    /// (hidden, held, rejected), so a hidden post's permalink says no more than an unknown one's.
+    public func visiblePost(_ id: PostID) async throws -> Post? {
+        if let stored = self.store.stored(id) { return stored.moderation.state == .visible ? stored.post : nil }
+        guard let stored = try await self.journal.storedPost(id), stored.moderation.state == .visible else { return nil }
+        return stored.post
+    }
+
     /// Posts in memory.
     public var count: Int { self.store.count }
 

@@ -14,14 +14,16 @@ public struct WallServer: Sendable {
     public var registry: PrometheusCollectorRegistry
     public var ingestToken: String
     public var settings: WallSettings
+    public var logo: LogoFile?
     public var retryMilliseconds: Int
     public var smsHooks: SMSHooks
     public var metrics: WallMetrics
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
-        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding
+        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding, logo: LogoFile? = nil
     ) {
+        self.logo = logo
         self.metrics = metrics
         self.smsHooks = smsHooks
         self.intake = intake
@@ -47,7 +49,7 @@ public struct WallServer: Sendable {
             retryMilliseconds: self.retryMilliseconds
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
-        WallRoutes(settings: self.settings).add(to: router)
+        WallRoutes(settings: self.settings, logo: self.logo).add(to: router)
         HookRoutes(intake: self.intake, hooks: self.smsHooks, status: self.status, metrics: self.metrics).add(to: router)
         PageRoutes().add(to: router)
         return router

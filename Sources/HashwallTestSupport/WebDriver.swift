@@ -40,15 +40,21 @@ public final class WebDriver: Sendable {
         self.base = base
     }
 
-    /// Opens a new headless Chromium of `width`×`height`.
+    /// Opens a new headless Chromium whose page is `width`×`height` CSS pixels. The window size alone would not
+    /// do: headless Chromium keeps windows at least 500 px wide and counts its own frame in the height (a
+    /// 390×844 window gave a 500×701 page), so the page's metrics are emulated (as a phone below 800 px).
     public func browser(width: Int = 1920, height: Int = 1080) async throws -> Browser {
+        let phone = width < 800
         let capabilities: [String: Any] = [
             "capabilities": [
                 "alwaysMatch": [
                     "browserName": "chrome",
                     "goog:chromeOptions": [
                         "binary": "/usr/bin/chromium",
-                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"],
+                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height + 200)"],
+                        "mobileEmulation": [
+                            "deviceMetrics": ["width": width, "height": height, "pixelRatio": phone ? 3 : 1, "mobile": phone, "touch": phone]
+                        ],
                     ] as [String: Any],
                 ] as [String: Any]
             ]
@@ -58,9 +64,12 @@ public final class WebDriver: Sendable {
         return Browser(driver: self, session: id)
     }
 
-    /// Stops chromedriver (and with it any browser left open).
+    /// Stops chromedriver (and with it any browser left open). SIGKILL: chromedriver inherits the test process's
+    /// blocked signal mask, so a SIGTERM would stay pending and leave it running after the tests.
     public func stop() {
-        if self.process.isRunning { self.process.terminate() }
+        guard self.process.isRunning else { return }
+        kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
     }
 
     deinit { self.stop() }
@@ -120,13 +129,22 @@ public struct Browser: Sendable {
         return data
     }
 
+    /// A PNG of the first element matching `css`, as the page draws it.
+    public func screenshot(of css: String) async throws -> Data {
+        let found = try await self.driver.request(.POST, "/session/\(self.session)/element", ["using": "css selector", "value": css])
+        guard let element = found["element-6066-11e4-a52e-4f735466cecf"] as? String else { throw WebDriver.Failure(description: "no \(css): \(found)") }
+        let value = try await self.driver.request(.GET, "/session/\(self.session)/element/\(element)/screenshot")
+        guard let base64 = value["value"] as? String, let data = Data(base64Encoded: base64) else { throw WebDriver.Failure(description: "no screenshot of \(css)") }
+        return data
+    }
+
     public func close() async {
         _ = try? await self.driver.request(.DELETE, "/session/\(self.session)")
     }
 }
 
 /// A TCP port nobody listens on now (bound, read, released).
-func freePort() throws -> Int {
+public func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()

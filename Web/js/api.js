@@ -78,7 +78,18 @@ export async function fetchWall({ attempts = Infinity } = {}) {
     howToContribute: text(data.howToContribute),
     theme: THEMES.has(data.theme) ? data.theme : DEFAULT_WALL.theme,
     language: LANGUAGES.has(data.language) ? data.language : DEFAULT_WALL.language,
+    followerURL: text(data.followerURL) || null,
+    accentColor: /^#[0-9a-f]{6}$/i.test(text(data.accentColor)) ? data.accentColor : null,
+    logoURL: data.logoURL === "/logo" ? "/logo" : null,
   };
+}
+
+/**
+ * `/api/posts/{id}`: one visible post, checked by `asPost`; `null` when it is hidden or unknown (404, at once)
+ * or the server stayed unreachable for `attempts` tries.
+ */
+export async function fetchPost(id, { attempts = 3 } = {}) {
+  return asPost(await getJSON(`/api/posts/${encodeURIComponent(id)}`, attempts));
 }
 
 /**

@@ -21,6 +21,10 @@ toggleFullscreenOnKey();
 // The projector's view: new posts only after the moderators' projector delay, and every pinned post.
 const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: SNAPSHOT_SIZE, view: "projector" })]);
 applyWallSettings(wall);
+if (wall.followerURL) {
+  byId("follow-qr").src = "/qr.svg";
+  byId("follow").hidden = false;
+}
 const template = byId("post-card");
 const render = (post) => renderPost(template, post, { language: wall.language, links: false });
 const stage = createStage({

@@ -2,7 +2,7 @@
 
 import { formatAbsolute, formatRelative } from "./time.js";
 
-const LINK_REL = "noopener noreferrer nofollow ugc";
+export const LINK_REL = "noopener noreferrer nofollow ugc";
 const SPAN_KINDS = new Set(["url", "mention", "hashtag"]);
 const CHANNELS = new Set(["x", "mastodon", "bluesky", "sms", "email", "api", "demo"]);
 const HANDLE_CHANNELS = new Set(["x", "mastodon", "bluesky"]);
@@ -76,16 +76,14 @@ function fillTime(card, post, language, links) {
   time.dateTime = new Date(post.createdMs).toISOString();
   time.textContent = formatRelative(post.createdMs, Date.now(), language);
   time.setAttribute("title", formatAbsolute(post.createdMs, language));
+  // The time links to the post's own page on this wall (`/p/<id>`), which links on to its source.
   const permalink = card.querySelector(".permalink");
-  const href = links ? safeHttpUrl(post.url) : null;
   if (!permalink) return;
-  if (!href) {
+  if (!links) {
     permalink.replaceWith(time);
     return;
   }
-  permalink.setAttribute("href", href);
-  permalink.setAttribute("rel", LINK_REL);
-  permalink.setAttribute("target", "_blank");
+  permalink.setAttribute("href", `/p/${encodeURIComponent(post.id)}`);
 }
 
 /**

@@ -5,6 +5,7 @@ import { fetchPosts, fetchWall } from "./api.js";
 import { createCardList } from "./cards.js";
 import { connectEvents } from "./events.js";
 import { createFeed } from "./feed.js";
+import { permalinkId, showPermalink } from "./permalink.js";
 import { renderPost } from "./render-post.js";
 import { startClock } from "./time.js";
 import { applyWallSettings } from "./wall-settings.js";
@@ -13,42 +14,57 @@ const PAGE_SIZE = 50;
 const MAX_CARDS = 200;
 const byId = (id) => document.getElementById(id);
 
-const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: PAGE_SIZE })]);
-const strings = applyWallSettings(wall);
 const template = byId("post-card");
-const list = createCardList(byId("cards"), {
-  max: MAX_CARDS,
-  render: (post) => renderPost(template, post, { language: wall.language }),
-});
+const permalink = permalinkId(location.pathname);
+if (permalink !== null) {
+  const wall = await fetchWall();
+  applyWallSettings(wall);
+  const ids = ["loading", "cards", "permalink", "unavailable"];
+  const elements = Object.fromEntries(ids.map((id) => [id, byId(id)]));
+  elements.source = byId("source-link");
+  await showPermalink(permalink, { template, language: wall.language, elements });
+} else {
+  await startWall();
+}
 
-let events = null;
-const feed = createFeed({
-  list,
-  strings,
-  elements: {
-    loading: byId("loading"),
-    empty: byId("empty"),
-    newPosts: byId("new-posts"),
-    older: byId("load-older"),
-    olderStatus: byId("older-status"),
-    cards: byId("cards"),
-  },
-  announce: createAnnouncer(byId("announcer"), strings),
-  loadOlder: (before) => fetchPosts({ limit: PAGE_SIZE, before, attempts: 3 }),
-  reloadNewest: () => events.resync(),
-});
-feed.show(snapshot ?? { posts: [], lastEventId: null, complete: true });
+/** The live wall: snapshot, then events; "N new posts" while the reader scrolls; older posts on demand. */
+async function startWall() {
+  const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: PAGE_SIZE })]);
+  const strings = applyWallSettings(wall);
+  const list = createCardList(byId("cards"), {
+    max: MAX_CARDS,
+    render: (post) => renderPost(template, post, { language: wall.language }),
+  });
 
-const connectionMark = byId("connection");
-events = connectEvents({
-  lastEventId: snapshot?.lastEventId ?? null,
-  loadSnapshot: () => fetchPosts({ limit: PAGE_SIZE, attempts: 3 }),
-  onSnapshot: feed.resync,
-  onPost: feed.receive,
-  onUpdate: feed.update,
-  onRemove: feed.remove,
-  onConnectionChange: (connected) => {
-    connectionMark.hidden = connected;
-  },
-});
-startClock(document, wall.language);
+  let events = null;
+  const feed = createFeed({
+    list,
+    strings,
+    elements: {
+      loading: byId("loading"),
+      empty: byId("empty"),
+      newPosts: byId("new-posts"),
+      older: byId("load-older"),
+      olderStatus: byId("older-status"),
+      cards: byId("cards"),
+    },
+    announce: createAnnouncer(byId("announcer"), strings),
+    loadOlder: (before) => fetchPosts({ limit: PAGE_SIZE, before, attempts: 3 }),
+    reloadNewest: () => events.resync(),
+  });
+  feed.show(snapshot ?? { posts: [], lastEventId: null, complete: true });
+
+  const connectionMark = byId("connection");
+  events = connectEvents({
+    lastEventId: snapshot?.lastEventId ?? null,
+    loadSnapshot: () => fetchPosts({ limit: PAGE_SIZE, attempts: 3 }),
+    onSnapshot: feed.resync,
+    onPost: feed.receive,
+    onUpdate: feed.update,
+    onRemove: feed.remove,
+    onConnectionChange: (connected) => {
+      connectionMark.hidden = connected;
+    },
+  });
+  startClock(document, wall.language);
+}

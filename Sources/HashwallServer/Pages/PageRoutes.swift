@@ -45,6 +45,7 @@ struct PageRoutes {
             ("/js/moderation-store.js", PackageResources.moderation_store_js, js),
             ("/js/moderation-strings.js", PackageResources.moderation_strings_js, js),
             ("/js/moderation-toasts.js", PackageResources.moderation_toasts_js, js),
+            ("/js/permalink.js", PackageResources.permalink_js, js),
             ("/js/post-set.js", PackageResources.post_set_js, js),
             ("/js/projector-stage.js", PackageResources.projector_stage_js, js),
             ("/js/projector.js", PackageResources.projector_js, js),
@@ -64,11 +65,15 @@ struct PageRoutes {
 
     func add(to router: Router<HashwallRequestContext>) {
         for (path, asset) in Self.assets {
-            router.get(RouterPath(path)) { _, _ in
-                Response(
-                    status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"],
-                    body: .init(byteBuffer: asset.body))
-            }
+            router.get(RouterPath(path)) { _, _ in Self.response(asset) }
         }
+        // A post's permalink: the follower page, which sees the path and shows that post alone.
+        if let wall = Self.assets["/"] {
+            router.get("p/{id}") { _, _ in Self.response(wall) }
+        }
+    }
+
+    static func response(_ asset: Asset) -> Response {
+        Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"], body: .init(byteBuffer: asset.body))
     }
 }

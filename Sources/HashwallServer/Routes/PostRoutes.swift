@@ -11,6 +11,7 @@ struct PostRoutes {
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api")
         api.get("posts", use: self.listPosts)
+        api.get("posts/{id}", use: self.onePost)
         api.group("ingest")
             .add(middleware: BearerTokenMiddleware(expected: self.ingestToken))
             .post(use: self.ingest)
@@ -34,6 +35,15 @@ struct PostRoutes {
         // Pinned posts stay in the projector's spotlight however old they are: the first page carries them all.
         let pinned = before == nil ? await self.intake.pinned() : []
         return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent), pinned: pinned))
+    }
+
+    /// `GET /api/posts/{id}`: one visible post (a permalink's data); 404 for a hidden or unknown one alike.
+    @Sendable func onePost(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let raw = try context.parameters.require("id")
+        guard let post = try await self.intake.visiblePost(PostID(raw.removingPercentEncoding ?? raw)) else {
+            throw APIError(.notFound, "this post is not available")
+        }
+        return JSONBody.response(post)
     }
 
     /// The `limit` query parameter: 1 to 500, `fallback` when absent.

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import NIOCore
 
 /// What the pages need to know about the event: `GET /api/wall`.
 public struct WallSettings: Sendable, Codable, Equatable {
@@ -10,20 +12,83 @@ public struct WallSettings: Sendable, Codable, Equatable {
     public var theme: String
     /// `fr` or `en`: the pages' interface strings and relative times.
     public var language: String
+    /// The follower page's address (`server.publicURL`), shown under its QR code (`/qr.svg`) on the projector.
+    public var followerURL: String?
+    /// The event's colour, `#rrggbb`.
+    public var accentColor: String?
+    /// `/logo` when the organiser configured one.
+    public var logoURL: String?
 
-    public init(title: String, hashtags: [String], howToContribute: String, theme: String, language: String) {
+    public init(
+        title: String, hashtags: [String], howToContribute: String, theme: String, language: String, followerURL: String? = nil,
+        accentColor: String? = nil, logoURL: String? = nil
+    ) {
         self.title = title
         self.hashtags = hashtags
         self.howToContribute = howToContribute
         self.theme = theme
         self.language = language
+        self.followerURL = followerURL
+        self.accentColor = accentColor
+        self.logoURL = logoURL
+    }
+}
+
+/// The organiser's logo (`wall.logo`), read once at start-up.
+public struct LogoFile: Sendable {
+    public struct Problem: Error {
+        public var reason: String
+    }
+
+    static let types = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp", "svg": "image/svg+xml"]
+    static let maxBytes = 512 * 1024
+
+    let bytes: ByteBuffer
+    let contentType: String
+
+    /// Reads the file at `path`; the problem names what is wrong (missing, too large, not an image type we serve).
+    public static func load(path: String) -> Result<LogoFile, Problem> {
+        let fileExtension = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard let contentType = Self.types[fileExtension] else {
+            return .failure(Problem(reason: "must be a .png, .jpg, .webp or .svg file, got \"\(path)\""))
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(Problem(reason: "cannot read \"\(path)\""))
+        }
+        guard data.count <= Self.maxBytes else {
+            return .failure(Problem(reason: "\"\(path)\" is \(data.count / 1024) KiB, more than \(Self.maxBytes / 1024) KiB"))
+        }
+        return .success(LogoFile(bytes: ByteBuffer(bytes: data), contentType: contentType))
     }
 }
 
 struct WallRoutes {
     let settings: WallSettings
+    let logo: LogoFile?
+    /// The follower page's QR code, drawn once.
+    let qrCode: ByteBuffer?
+
+    init(settings: WallSettings, logo: LogoFile?) {
+        self.settings = settings
+        self.logo = logo
+        self.qrCode = settings.followerURL.flatMap(QRCode.svg(for:)).map { ByteBuffer(string: $0) }
+    }
 
     func add(to router: Router<HashwallRequestContext>) {
         router.get("api/wall") { _, _ in JSONBody.response(self.settings) }
+        router.get("qr.svg") { _, _ in
+            guard let qrCode = self.qrCode else { throw HTTPError(.notFound, message: "no server.publicURL configured") }
+            return Self.image(qrCode, type: "image/svg+xml")
+        }
+        router.get("logo") { _, _ in
+            guard let logo = self.logo else { throw HTTPError(.notFound, message: "no wall.logo configured") }
+            return Self.image(logo.bytes, type: logo.contentType)
+        }
+    }
+
+    static func image(_ bytes: ByteBuffer, type: String) -> Response {
+        Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: bytes))
     }
 }

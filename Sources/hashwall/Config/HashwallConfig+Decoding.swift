@@ -84,7 +84,7 @@ extension HashwallConfig {
                 "moderators": [:],
             ] as [String: Any],
         "storage": ["path": [:], "synchronous": [:], "maxPosts": [:], "maxRememberedKeys": [:]] as [String: Any],
-        "wall": ["title": [:], "howToContribute": [:], "theme": [:], "language": [:]] as [String: Any],
+        "wall": ["title": [:], "howToContribute": [:], "theme": [:], "language": [:], "accentColor": [:], "logo": [:]] as [String: Any],
         "log": ["level": [:]] as [String: Any],
         ]
     }

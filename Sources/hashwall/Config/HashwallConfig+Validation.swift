@@ -1,6 +1,7 @@
 import Foundation
 import HashwallChannels
 import HashwallCore
+import HashwallServer
 import Logging
 
 extension HashwallConfig {
@@ -48,6 +49,15 @@ extension HashwallConfig {
         }
         check(["dark", "light"].contains(self.wall.theme), "wall.theme: must be \"dark\" or \"light\", got \"\(self.wall.theme)\"")
         check(["fr", "en"].contains(self.wall.language), "wall.language: must be \"fr\" or \"en\", got \"\(self.wall.language)\"")
+        if let accent = self.wall.accentColor {
+            check(accent.wholeMatch(of: /#[0-9a-fA-F]{6}/) != nil, "wall.accentColor: must be a colour like \"#e4007c\", got \"\(accent)\"")
+        }
+        if let logo = self.wall.logo {
+            switch LogoFile.load(path: logo) {
+            case .success: break
+            case .failure(let problem): problems.append("wall.logo: \(problem.reason)")
+            }
+        }
         check(
             Logger.Level(rawValue: self.log.level) != nil,
             "log.level: must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(self.log.level)\"")

@@ -95,6 +95,10 @@ struct HashwallConfig: Codable, Sendable, Equatable {
         var howToContribute = ""
         var theme = "dark"
         var language = "fr"
+        /// The event's colour (`#rrggbb`): badges, hashtags, highlights. Nil: the theme's own.
+        var accentColor: String?
+        /// An image file (PNG, JPEG, WebP or SVG, at most 512 KiB) shown in the pages' header; served at `/logo`.
+        var logo: String?
     }
 
     struct Log: Codable, Sendable, Equatable {

@@ -65,12 +65,15 @@ func buildApplication(
         guard let scheme = url.scheme, let host = url.host else { return nil }
         return "\(scheme)://\(host)" + (url.port.map { ":\($0)" } ?? "")
     }
+    let logo = config.wall.logo.flatMap { try? LogoFile.load(path: $0).get() }  // validated before start-up
     let server = WallServer(
         intake: intake, hubs: hubs, moderators: ModeratorAccounts(accounts), publicOrigin: publicOrigin, status: status, registry: registry, ingestToken: secrets.ingestToken,
         settings: WallSettings(
             title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
-            howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language),
-        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks, metrics: metrics)
+            howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language,
+            followerURL: config.server.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }, accentColor: config.wall.accentColor,
+            logoURL: logo == nil ? nil : "/logo"),
+        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks, metrics: metrics, logo: logo)
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
