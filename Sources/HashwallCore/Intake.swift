@@ -1,4 +1,5 @@
 import CoreMetrics
+import DequeModule
 import Foundation
 import Logging
 
@@ -24,7 +25,8 @@ public actor Intake {
     var audit: [AuditEntry]
     var lastAuditID: Int64
     /// When each author's visible posts were accepted in the last minute, for the flood limit.
-    var shown: [String: [Date]] = [:]
+    /// When each author's shown posts were shown, the last minute only (oldest first): the flood limit's count.
+    var shown: [String: Deque<Date>] = [:]
     /// Visible posts the projector gets only at this time (the projector delay), by id.
     var projectorDue: [PostID: Date] = [:]
     let journal: Journal
@@ -75,14 +77,16 @@ public actor Intake {
         case .added(let post):
             if var stored = self.store.stored(post.id) {
                 let (state, reason) = self.policy.initialState(
-                    for: post, banned: self.bans.contains(stored.moderation.authorKey),
+                    for: post, foldedText: prepared.foldedText, banned: self.bans.contains(stored.moderation.authorKey),
                     shownInLastMinute: self.shownInLastMinute(stored.moderation.authorKey, now: now))
                 stored.moderation.state = state
                 if state == .held {
                     stored.moderation.heldSince = now.timeIntervalSince1970
                     stored.moderation.heldBecause = reason
                 } else {
-                    self.shown[stored.moderation.authorKey, default: []].append(now)
+                    if self.policy.settings.floodLimitPerMinute > 0 {
+                        self.shown[stored.moderation.authorKey, default: []].append(now)
+                    }
                     let event = self.nextEvent(.post(post))
                     entry.events.append(event)
                     if self.policy.settings.projectorDelaySeconds > 0 {
@@ -213,7 +217,7 @@ public actor Intake {
 
     private func shownInLastMinute(_ authorKey: String, now: Date) -> Int {
         guard var times = self.shown[authorKey] else { return 0 }
-        times.removeAll { now.timeIntervalSince($0) > 60 }
+        while let oldest = times.first, now.timeIntervalSince(oldest) > 60 { times.removeFirst() }
         self.shown[authorKey] = times.isEmpty ? nil : times
         return times.count
     }

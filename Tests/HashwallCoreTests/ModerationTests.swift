@@ -1,8 +1,9 @@
 import Foundation
-import HashwallCore
 import HashwallTestSupport
 import NIOCore
 import Testing
+
+@testable import HashwallCore
 
 @Suite struct BlocklistTests {
     @Test func matchesWholeWordsIgnoringCaseAndAccents() {
@@ -225,5 +226,26 @@ import Testing
             #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
             #expect(try await intake.moderatorSnapshot(limit: 10, states: [.held]).posts.first?.stored.moderation.heldBecause == "banned author")
         }
+    }
+}
+
+@Suite struct PostJSONTests {
+    @Test func aModeratedPostSplicedFromThePostsOwnJSONEqualsItsFullEncoding() throws {
+        let post = Post(
+            id: PostID("sms:twilio:SM1"), channel: .sms, author: Author(name: "Claire « C »", handle: "+33 6 •• •• •• 42"),
+            text: "Bravo 👏 pour la \"table ronde\"\n#capcomnet", createdAt: Date(timeIntervalSince1970: 1_795_000_000),
+            receivedAt: Date(timeIntervalSince1970: 1_795_000_001))
+        let stored = StoredPost(
+            post: post, arrival: 7,
+            moderation: Moderation(state: .held, heldSince: 1_795_000_001, heldBecause: "pre-moderation", authorKey: "sms:abc", contact: "+33612345678"))
+        let moderated = ModeratedPost(stored: stored, authorBanned: false, authorTrusted: true)
+        var posts = PostJSON()
+        let postJSON = try posts.encode(post)
+        let spliced = try posts.encode(moderated)
+        let full = try JSONEncoder().encode(moderated)
+        let object = { (data: Data) in try JSONSerialization.jsonObject(with: data) as? NSDictionary }
+        #expect(try object(spliced) == object(full))
+        #expect(try object(spliced)?["state"] as? String == "held")
+        #expect(try posts.encode(post) == postJSON, "the same post is encoded once")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import HashwallCore
 import Testing
+
+@testable import HashwallCore
 
 @Suite struct TextNormaliserTests {
     @Test func composesToNFC() {
@@ -25,6 +26,13 @@ import Testing
     @Test func keepsEmojiSequencesIntact() {
         let text = "👩‍💻 🇫🇷 👏🏽"
         #expect(TextNormaliser.normalise(text) == text)
+    }
+
+    @Test func theASCIIShortcutFoldsExactlyLikeTheGeneralPath() {
+        let everyASCII = String(decoding: (0..<128).map { UInt8($0) }, as: UTF8.self)
+        for text in [everyASCII, "  Bravo  POUR\tla\n\nTable Ronde !! ", "RT @Claire: #CapComNet 2026", "a\u{0B}b\u{0C}c\rd", ""] {
+            #expect(TextNormaliser.fold(text) == TextNormaliser.foldScalars(text), "\(text.debugDescription)")
+        }
     }
 
     @Test func foldingIgnoresCaseAndAccents() {

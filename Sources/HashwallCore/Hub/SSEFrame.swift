@@ -22,22 +22,22 @@ public enum SSEFrame {
     }
 
     /// The frame for one wall event.
-    static func encode(_ event: WallEvent, encoder: JSONEncoder) throws -> ByteBuffer {
+    static func encode(_ event: WallEvent, posts: inout PostJSON) throws -> ByteBuffer {
         let json: Data
         switch event.change {
-        case .post(let post), .update(let post): json = try encoder.encode(post)
-        case .remove(let id): json = try encoder.encode(["id": id])
+        case .post(let post), .update(let post): json = try posts.encode(post)
+        case .remove(let id): json = try posts.encoder.encode(["id": id])
         }
         return Self.event(number: event.number, name: event.change.name, json: json)
     }
 
     /// The frame for one moderators' event.
-    static func encode(_ event: ModeratorEvent, encoder: JSONEncoder) throws -> ByteBuffer {
+    static func encode(_ event: ModeratorEvent, posts: inout PostJSON) throws -> ByteBuffer {
         let json: Data
         switch event.change {
-        case .post(let post): json = try encoder.encode(post)
-        case .settings(let settings): json = try encoder.encode(settings)
-        case .audit(let entry): json = try encoder.encode(entry)
+        case .post(let post): json = try posts.encode(post)
+        case .settings(let settings): json = try posts.encoder.encode(settings)
+        case .audit(let entry): json = try posts.encoder.encode(entry)
         }
         return Self.event(number: event.number, name: event.change.name, json: json)
     }

@@ -24,23 +24,22 @@ public struct WallHubs: Sendable {
     }
 
     /// Encodes each event once and publishes it on its stream. Called by the journal after each commit, in order.
-    func publish(_ entries: [JournalEntry]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
+    /// `posts`: the commit's post encodings, shared with its journal rows.
+    func publish(_ entries: [JournalEntry], posts: inout PostJSON) {
         var wallFrames: [EventHub.Frame] = []
         var projectorFrames: [EventHub.Frame] = []
         var moderatorFrames: [EventHub.Frame] = []
         for entry in entries {
             for event in entry.events {
-                guard let bytes = try? SSEFrame.encode(event, encoder: encoder) else { continue }
+                guard let bytes = try? SSEFrame.encode(event, posts: &posts) else { continue }
                 wallFrames.append(.init(number: event.number, bytes: bytes))
                 if !entry.notForProjector.contains(event.number) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
             }
             for event in entry.projectorEvents {
-                if let bytes = try? SSEFrame.encode(event, encoder: encoder) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
+                if let bytes = try? SSEFrame.encode(event, posts: &posts) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
             }
             for event in entry.moderatorEvents {
-                if let frame = try? SSEFrame.encode(event, encoder: encoder) {
+                if let frame = try? SSEFrame.encode(event, posts: &posts) {
                     moderatorFrames.append(.init(number: event.number, bytes: frame))
                 }
             }

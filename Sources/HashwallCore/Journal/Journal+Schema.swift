@@ -85,16 +85,15 @@ struct EncodedEntry: Sendable {
     var lastEvent: Int64?
     var lastArrival: Int64?
 
-    init(_ entry: JournalEntry) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        func row(_ stored: StoredPost) throws -> Row {
+    init(_ entry: JournalEntry, posts: inout PostJSON) throws {
+        let encoder = posts.encoder
+        func row(_ stored: StoredPost, _ posts: inout PostJSON) throws -> Row {
             Row(
                 id: stored.post.id.rawValue, arrival: stored.arrival, createdAt: stored.post.createdAt.timeIntervalSince1970,
-                json: try encoder.encode(stored.post), moderation: stored.moderation, pinned: stored.post.pinned)
+                json: try posts.encode(stored.post), moderation: stored.moderation, pinned: stored.post.pinned)
         }
-        self.added = try entry.added.map(row)
-        self.changed = try entry.changed.map(row)
+        self.added = try entry.added.map { try row($0, &posts) }
+        self.changed = try entry.changed.map { try row($0, &posts) }
         self.keys = entry.keys.map { (Data($0.key.bytes), $0.postID.rawValue, $0.createdAt.timeIntervalSince1970) }
         self.audit = try entry.audit.map { ($0, try $0.inverse.map { try encoder.encode($0) }) }
         self.bans = entry.bans
@@ -106,28 +105,28 @@ struct EncodedEntry: Sendable {
     }
 
     func write(to db: Database) throws {
+        // The per-row statements are cached: SQLite parses each once per connection, not once per row.
         for post in self.added {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO post (id, arrival, createdAt, json, state, heldSince, heldBecause, authorKey, pinned, contact)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET json = excluded.json
-                    """,
+                    """
+            ).execute(
                 arguments: [
                     post.id, post.arrival, post.createdAt, post.json, post.moderation.state.rawValue, post.moderation.heldSince,
                     post.moderation.heldBecause, post.moderation.authorKey, post.pinned, post.moderation.contact,
                 ])
         }
         for post in self.changed {
-            try db.execute(
-                sql: "UPDATE post SET json = ?, state = ?, heldSince = ?, heldBecause = ?, pinned = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE post SET json = ?, state = ?, heldSince = ?, heldBecause = ?, pinned = ? WHERE id = ?").execute(
                 arguments: [
                     post.json, post.moderation.state.rawValue, post.moderation.heldSince, post.moderation.heldBecause, post.pinned, post.id,
                 ])
         }
         for key in self.keys {
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO dedupeKey (key, postID, createdAt) VALUES (?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO dedupeKey (key, postID, createdAt) VALUES (?, ?, ?)").execute(
                 arguments: [key.key, key.postID, key.createdAt])
         }
         for (entry, inverse) in self.audit {
@@ -163,10 +162,10 @@ struct EncodedEntry: Sendable {
             try db.execute(sql: "INSERT OR REPLACE INTO setting (name, json) VALUES ('moderation', ?)", arguments: [settings])
         }
         if let lastEvent {
-            try db.execute(sql: "UPDATE counter SET value = max(value, ?) WHERE name = 'lastEvent'", arguments: [lastEvent])
+            try db.cachedStatement(sql: "UPDATE counter SET value = max(value, ?) WHERE name = 'lastEvent'").execute(arguments: [lastEvent])
         }
         if let lastArrival {
-            try db.execute(sql: "UPDATE counter SET value = max(value, ?) WHERE name = 'lastArrival'", arguments: [lastArrival])
+            try db.cachedStatement(sql: "UPDATE counter SET value = max(value, ?) WHERE name = 'lastArrival'").execute(arguments: [lastArrival])
         }
     }
 }

@@ -125,11 +125,12 @@ public final class Journal: Service, Sendable {
         let entries = batch.map(\.0)
         let started = ContinuousClock.now
         let result: Result<Void, JournalError>
+        var posts = PostJSON()
         if entries.allSatisfy(\.isEmpty) {
             result = .success(())
         } else {
             do {
-                let encoded = try entries.map(EncodedEntry.init)
+                let encoded = try entries.map { try EncodedEntry($0, posts: &posts) }
                 try await self.pool.write { db in
                     for entry in encoded { try entry.write(to: db) }
                 }
@@ -143,7 +144,7 @@ public final class Journal: Service, Sendable {
         self.metrics.commitBatchSize.record(batch.count)
         self.metrics.commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         if case .success = result {
-            self.hubs.publish(entries)
+            self.hubs.publish(entries, posts: &posts)
         }
         for (_, pending) in batch { pending.complete(result) }
     }

@@ -20,9 +20,14 @@ public struct Blocklist: Sendable {
 
     /// The first entry found in `texts` as a run of whole words, or `nil`.
     public func firstMatch(in texts: String...) -> String? {
+        self.firstMatch(inFolded: texts.map(TextNormaliser.fold))
+    }
+
+    /// ``firstMatch(in:)`` for texts already folded.
+    public func firstMatch(inFolded texts: [String]) -> String? {
         guard !self.phrases.isEmpty else { return nil }
-        for text in texts {
-            let words = Self.words(TextNormaliser.fold(text))
+        for folded in texts {
+            let words = Self.words(folded)
             for phrase in self.phrases where Self.contains(words, phrase.words) {
                 return phrase.entry
             }

@@ -13,16 +13,28 @@ public struct ModeratedPost: Sendable, Encodable {
         self.authorTrusted = authorTrusted
     }
 
-    enum CodingKeys: String, CodingKey { case state, heldSince, heldBecause, authorBanned, authorTrusted, contact }
-
     public func encode(to encoder: any Encoder) throws {
         try self.stored.post.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(self.stored.moderation.state, forKey: .state)
-        try container.encode(self.stored.moderation.heldSince.map { WireDate.format(.init(timeIntervalSince1970: $0)) }, forKey: .heldSince)
-        try container.encode(self.stored.moderation.heldBecause, forKey: .heldBecause)
-        try container.encode(self.authorBanned, forKey: .authorBanned)
-        try container.encode(self.authorTrusted, forKey: .authorTrusted)
-        try container.encode(self.stored.moderation.contact, forKey: .contact)
+        try Fields(self).encode(to: encoder)
+    }
+
+    /// The fields moderators see besides the post's own.
+    struct Fields: Encodable {
+        let moderated: ModeratedPost
+
+        init(_ moderated: ModeratedPost) { self.moderated = moderated }
+
+        enum CodingKeys: String, CodingKey { case state, heldSince, heldBecause, authorBanned, authorTrusted, contact }
+
+        func encode(to encoder: any Encoder) throws {
+            let moderation = self.moderated.stored.moderation
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(moderation.state, forKey: .state)
+            try container.encode(moderation.heldSince.map { WireDate.format(.init(timeIntervalSince1970: $0)) }, forKey: .heldSince)
+            try container.encode(moderation.heldBecause, forKey: .heldBecause)
+            try container.encode(self.moderated.authorBanned, forKey: .authorBanned)
+            try container.encode(self.moderated.authorTrusted, forKey: .authorTrusted)
+            try container.encode(moderation.contact, forKey: .contact)
+        }
     }
 }

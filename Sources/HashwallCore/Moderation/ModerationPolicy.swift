@@ -19,9 +19,11 @@ public struct ModerationPolicy: Sendable {
 
     /// The state `post` starts in and, when held, why. A banned author or a blocklisted word holds the post
     /// whoever wrote it; trusted authors skip pre-moderation and the flood limit.
-    public func initialState(for post: Post, banned: Bool, shownInLastMinute: Int) -> (PostState, String?) {
+    /// `foldedText`: the post's text already folded, when the caller has it.
+    public func initialState(for post: Post, foldedText: String? = nil, banned: Bool, shownInLastMinute: Int) -> (PostState, String?) {
         if banned { return (.held, "banned author") }
-        if let word = self.blocklist.firstMatch(in: post.text, post.author.name) { return (.held, "blocklist: «\(word)»") }
+        let texts = [foldedText ?? TextNormaliser.fold(post.text), TextNormaliser.fold(post.author.name)]
+        if let word = self.blocklist.firstMatch(inFolded: texts) { return (.held, "blocklist: «\(word)»") }
         if self.isTrusted(post.author) { return (.visible, nil) }
         if self.settings.mode(for: post.channel) == .pre { return (.held, "pre-moderation") }
         if self.settings.floodLimitPerMinute > 0 && shownInLastMinute >= self.settings.floodLimitPerMinute {

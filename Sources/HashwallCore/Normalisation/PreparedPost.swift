@@ -6,6 +6,8 @@ public struct PreparedPost: Sendable {
     public static let longTextMinimum = 40
 
     public var post: Post
+    /// The text folded for comparison (``TextNormaliser/fold(_:)``): dedupe keys and the blocklist.
+    public var foldedText: String
     /// The content keys: same author and text, and, for long texts, the text alone.
     public var contentKeys: [DedupeKey]
     /// What this post reposts, when it is a repost: the original's id, or the key of its author and text.
@@ -38,6 +40,7 @@ public struct PreparedPost: Sendable {
             hashtags: scan.hashtags, spans: scan.spans)
 
         let folded = TextNormaliser.fold(text)
+        self.foldedText = folded
         let identity = incoming.authorKey ?? self.post.author.handle ?? name
         self.authorKey = incoming.channel.rawValue + ":" + TextNormaliser.fold(identity)
         self.contact = incoming.contact

@@ -12,7 +12,9 @@ public enum TextNormaliser {
         var pendingSpace = false
         var pendingBreaks = 0
         var previousWasCR = false
-        for scalar in text.precomposedStringWithCanonicalMapping.unicodeScalars {
+        // ASCII is already NFC: only other text pays for Foundation's normalisation.
+        let composed = Self.isASCII(text) ? text : text.precomposedStringWithCanonicalMapping
+        for scalar in composed.unicodeScalars {
             let isCR = scalar == "\r"
             defer { previousWasCR = isCR }
             switch Self.classify(scalar) {
@@ -41,6 +43,11 @@ public enum TextNormaliser {
     /// The comparison form of already normalised text: lower case, accents removed, all white space as one
     /// space. `#CapComNét` and `#capcomnet` fold to the same string.
     public static func fold(_ text: String) -> String {
+        Self.isASCII(text) ? Self.foldASCII(text) : Self.foldScalars(text)
+    }
+
+    /// ``fold(_:)`` for any text: decomposes, drops the marks, lowers each scalar, recomposes.
+    static func foldScalars(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
@@ -56,6 +63,29 @@ public enum TextNormaliser {
             out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
         }
         return String(out).precomposedStringWithCanonicalMapping
+    }
+
+    static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// ``fold(_:)`` for ASCII text, byte by byte: the same result without decomposing or recomposing.
+    private static func foldASCII(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for byte in text.utf8 {
+            if byte == 0x20 || (0x09...0x0D).contains(byte) {  // ASCII's Unicode white space
+                pendingSpace = !bytes.isEmpty
+                continue
+            }
+            if pendingSpace {
+                bytes.append(0x20)
+                pendingSpace = false
+            }
+            bytes.append((0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private enum ScalarClass { case keep, space, lineBreak, drop }
