@@ -150,6 +150,45 @@ import Testing
         }
     }
 
+    @Test func theFollowerPageFiltersByChannelAndSearchesWhatIsLoaded() async throws {
+        let directory = try TemporaryDirectory()
+        var config = Self.config(in: directory)
+        config.channels.sms.enabled = true
+        config.channels.sms.smssync.enabled = true
+        var secrets = Secrets.testing
+        secrets.named = ["HASHWALL_SMSSYNC_SECRET": "sync-secret"]
+        let driver = try await WebDriver.start()
+        defer { driver.stop() }
+        try await withLiveWall(config, secrets: secrets) { (client: any TestClientProtocol, port: Int) async throws in
+            try await ingest(client, body(author: "Claire", text: "Les Réseaux sociaux en collectivité #capcomnet"))
+            try await ingest(client, body(author: "Yann", text: "Bravo pour la table ronde #capcomnet"))
+            let phone = try await driver.browser(width: 390, height: 844)
+            try await phone.open("http://127.0.0.1:\(port)/")
+            try await phone.waitUntil("the snapshot", "return document.querySelectorAll('#cards .card').length === 2")
+            let visible = "return [...document.querySelectorAll('#cards .card')].filter((c) => !c.hidden).map((c) => c.querySelector('.author').textContent)"
+
+            try await phone.run(#"document.querySelector('.channel-filter button[data-channel="sms"]').click()"#)
+            #expect(try await phone.run(visible) as? [String] == [])
+            // A live SMS lands while the SMS filter is on: it shows, the others stay filtered out.
+            let form = "from=%2B33622222222&message=Super+journ%C3%A9e+%23capcomnet&message_id=m-1&secret=sync-secret&sent_timestamp=1796200867000"
+            let sms = try await client.execute(
+                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+            #expect(sms.status == .ok)
+            try await phone.waitUntil("the SMS, alone", "return document.querySelectorAll('#cards .card:not([hidden])').length === 1 && document.querySelectorAll('#cards .card').length === 3")
+            #expect(try await phone.run("return document.querySelector('#cards .card:not([hidden])').dataset.channel") as? String == "sms")
+
+            try await phone.run(#"document.querySelector('.channel-filter button[data-channel=""]').click()"#)
+            #expect((try await phone.run(visible) as? [String])?.count == 3)
+            // Search ignores case and accents, and says how many match.
+            try await phone.run(
+                "const s = document.querySelector('#search'); s.value = 'RESEAUX'; s.dispatchEvent(new Event('input'));")
+            #expect(try await phone.run(visible) as? [String] == ["Claire"])
+            #expect(try await phone.run("return document.querySelector('#filter-status').textContent") as? String == "1 message correspond")
+            ModerationBrowserTests.keep(try await phone.screenshot(), "follower-search-390x844.png")
+            await phone.close()
+        }
+    }
+
     @Test func aPermalinkShowsItsPostAndAHiddenPostAsNoLongerAvailable() async throws {
         let directory = try TemporaryDirectory()
         let driver = try await WebDriver.start()

@@ -73,6 +73,7 @@ export function createStage({ spotlight, column }) {
     },
     remove(id) {
       if (!posts.remove(id)) return;
+      spotlight.drop(id);
       syncColumn();
       rotation.removed(id);
     },

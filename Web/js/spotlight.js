@@ -7,7 +7,8 @@ const FADE_MS = 900; // a little longer than the CSS transition, so the old card
 /**
  * Shows one card at a time in `stage`, made by `render(post)`, with `welcome` shown whenever there is none.
  * A new post fades in over the old one (opacity and transform only, CSS turns it off under reduced motion);
- * the same post shown again is redrawn in place. At most two cards are ever in `stage`.
+ * the same post shown again is redrawn in place. At most two cards are ever in `stage`. A post taken off the
+ * wall (hidden by a moderator) is dropped at once, not faded: the room must not read it for another second.
  */
 export function createSpotlight(stage, welcome, render) {
   let current = null;
@@ -46,6 +47,17 @@ export function createSpotlight(stage, welcome, render) {
       retire(current);
       current = null;
       welcome.hidden = false;
+    },
+    /** Removes post `id`'s card now, leaving or not; the caller shows the next post (or calls `clear`). */
+    drop(id) {
+      if (leaving?.dataset.postId === id) {
+        leaving.remove();
+        leaving = null;
+      }
+      if (current?.dataset.postId === id) {
+        current.remove();
+        current = null;
+      }
     },
   };
 }

@@ -5,6 +5,7 @@ import { fetchPosts, fetchWall } from "./api.js";
 import { createCardList } from "./cards.js";
 import { connectEvents } from "./events.js";
 import { createFeed } from "./feed.js";
+import { createFilters } from "./filters.js";
 import { permalinkId, showPermalink } from "./permalink.js";
 import { renderPost } from "./render-post.js";
 import { startClock } from "./time.js";
@@ -53,6 +54,14 @@ async function startWall() {
     reloadNewest: () => events.resync(),
   });
   feed.show(snapshot ?? { posts: [], lastEventId: null, complete: true });
+  byId("filters").hidden = false;
+  createFilters({
+    search: byId("search"),
+    buttons: [...document.querySelectorAll(".channel-filter button")],
+    cards: byId("cards"),
+    status: byId("filter-status"),
+    strings,
+  });
 
   const connectionMark = byId("connection");
   events = connectEvents({

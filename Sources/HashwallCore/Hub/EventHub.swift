@@ -180,9 +180,14 @@ public final class EventHub: Service, Sendable {
     }
 
     /// Runs on the clients' event loop: writes one batch to each, closes and detaches those too far behind.
+    /// The batch is prepared (framed for the wire) once per client type, not once per client.
     private func deliver(_ frames: [ByteBuffer], to clients: [Int: any LoopClient]) {
         var slow: [Int] = []
-        for (id, client) in clients where !client.write(frames) {
+        var prepared: (kind: ObjectIdentifier, bytes: ByteBuffer)?
+        for (id, client) in clients {
+            let kind = ObjectIdentifier(type(of: client))
+            if prepared?.kind != kind { prepared = (kind, type(of: client).prepare(frames)) }
+            guard let bytes = prepared?.bytes, !client.write(bytes, frames: frames) else { continue }
             client.end()
             slow.append(id)
         }

@@ -4,12 +4,16 @@ import NIOCore
 /// each event loop one batch per publish (one `execute` for all of that loop's clients), and the client writes
 /// the shared buffers straight into its channel.
 ///
-/// Both methods are only called on ``eventLoop``.
+/// Its methods are only called on ``eventLoop``.
 public protocol LoopClient: AnyObject, Sendable {
     var eventLoop: any EventLoop { get }
-    /// Writes `frames` (in order) and flushes. Returns false when the client must go: its connection closed, or
-    /// it fell too far behind (it reconnects with `Last-Event-ID` and catches up from the replay window).
-    func write(_ frames: [ByteBuffer]) -> Bool
+    /// The bytes that ``write(_:frames:)`` sends for `frames`, built once per batch and shared by every client
+    /// of this type on the loop (for HTTP/1.1: one chunk of the chunked body holding all the frames).
+    static func prepare(_ frames: [ByteBuffer]) -> ByteBuffer
+    /// Writes `prepared` (the batch `frames`, as ``prepare(_:)`` made them) and flushes. Returns false when the
+    /// client fell too far behind and must go (it reconnects with `Last-Event-ID` and catches up from the
+    /// replay window).
+    func write(_ prepared: ByteBuffer, frames: [ByteBuffer]) -> Bool
     /// Closes the connection.
     func end()
 }

@@ -26,6 +26,7 @@ struct PageRoutes {
             ("/js/cards.js", PackageResources.cards_js, js),
             ("/js/events.js", PackageResources.events_js, js),
             ("/js/feed.js", PackageResources.feed_js, js),
+            ("/js/filters.js", PackageResources.filters_js, js),
             ("/js/fit-text.js", PackageResources.fit_text_js, js),
             ("/js/moderate.js", PackageResources.moderate_js, js),
             ("/js/moderation-actions.js", PackageResources.moderation_actions_js, js),
