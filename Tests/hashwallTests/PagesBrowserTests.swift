@@ -93,12 +93,17 @@ import Testing
         return config
     }
 
-    @Test func theProjectorAt1080pKeepsHostilePostsAsTextInsideTheirBoxesAndItsQRCodeReadsBack() async throws {
+    /// 1080p in the dark theme, 4K in the light one with the event's colour.
+    @Test(arguments: [(1920, 1080, "dark"), (3840, 2160, "light")])
+    func theProjectorKeepsHostilePostsAsTextInsideTheirBoxesAndItsQRCodeReadsBack(width: Int, height: Int, theme: String) async throws {
         let directory = try TemporaryDirectory()
+        var config = Self.config(in: directory)
+        config.wall.theme = theme
+        config.wall.accentColor = theme == "light" ? "#e4007c" : nil
         let driver = try await WebDriver.start()
         defer { driver.stop() }
-        try await withLiveWall(Self.config(in: directory)) { (client: any TestClientProtocol, port: Int) async throws in
-            let projector = try await driver.browser(width: 1920, height: 1080)
+        try await withLiveWall(config) { (client: any TestClientProtocol, port: Int) async throws in
+            let projector = try await driver.browser(width: width, height: height)
             try await projector.open("http://127.0.0.1:\(port)/projector")
             try await projector.waitUntil("the projector to start", "return document.querySelector('#follow:not([hidden])') !== null")
             try await projector.run(Self.watchViolations)
@@ -107,7 +112,8 @@ import Testing
             try await projector.waitUntil(
                 "the hostile posts on the projector", "return document.querySelectorAll('#column .card').length >= 6 && document.body.textContent.includes('svg onload')")
             try await projector.waitUntil("the spotlight to show a post", "return document.querySelector('#spotlight .card .text') !== null")
-            ModerationBrowserTests.keep(try await projector.screenshot(), "projector-1920x1080.png")
+            ModerationBrowserTests.keep(try await projector.screenshot(), "projector-\(width)x\(height)-\(theme).png")
+            #expect(try await projector.run("return document.documentElement.dataset.theme") as? String == theme)
 
             #expect(try await projector.run(Self.layoutProblems, [true]) as? [String] == [])
             #expect(try await projector.run(Self.injectionTraces) as? [String] == [])
@@ -116,7 +122,7 @@ import Testing
             #expect((spotlightSize as? Double ?? (spotlightSize as? Int).map(Double.init) ?? 0) >= 32, "spotlight text at least 32 px")
 
             let qr = try await projector.screenshot(of: "#follow-qr")
-            ModerationBrowserTests.keep(qr, "projector-qr.png")
+            ModerationBrowserTests.keep(qr, "projector-qr-\(width)x\(height).png")
             #expect(try Self.decodeQR(qr) == "http://192.0.2.10:8080/")
             await projector.close()
         }
