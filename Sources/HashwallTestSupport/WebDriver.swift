@@ -129,6 +129,14 @@ public struct Browser: Sendable {
         return data
     }
 
+    /// Presses and releases `key` (a WebDriver key code such as `"\u{E004}"`, Tab) as a real keyboard would.
+    public func press(_ key: String) async throws {
+        let actions: [String: Any] = [
+            "actions": [["type": "key", "id": "keyboard", "actions": [["type": "keyDown", "value": key], ["type": "keyUp", "value": key]]]]
+        ]
+        try await self.driver.request(.POST, "/session/\(self.session)/actions", actions)
+    }
+
     /// A PNG of the first element matching `css`, as the page draws it.
     public func screenshot(of css: String) async throws -> Data {
         let found = try await self.driver.request(.POST, "/session/\(self.session)/element", ["using": "css selector", "value": css])

@@ -85,6 +85,42 @@ import Testing
         return traces;
         """#
 
+    /// Text whose contrast with the background behind it is under WCAG AA (4.5:1, or 3:1 for large text), as
+    /// `selector: ratio`, for every visible element matching the selectors in `arguments[0]`.
+    static let contrastProblems = #"""
+        const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+        const luminance = ([r, g, b]) => {
+          const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+          return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+        };
+        const background = (el) => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c;
+          }
+          return rgb(getComputedStyle(document.body).backgroundColor);
+        };
+        const problems = [];
+        for (const selector of arguments[0]) {
+          for (const el of document.querySelectorAll(selector)) {
+            if (el.getClientRects().length === 0 || el.closest('[hidden]')) continue;
+            const style = getComputedStyle(el);
+            const a = luminance(rgb(style.color)), b = luminance(background(el));
+            const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+            const size = parseFloat(style.fontSize), bold = Number(style.fontWeight) >= 700;
+            const needed = size >= 24 || (bold && size >= 18.66) ? 3 : 4.5;
+            if (ratio < needed) problems.push(`${selector}: ${ratio.toFixed(2)} (needs ${needed})`);
+          }
+        }
+        return [...new Set(problems)];
+        """#
+
+    static let textSelectors = [
+        ".card .text", ".card .author", ".card .handle", ".card time", ".card .text a", ".card .hashtag", ".wall-title",
+        ".wall-hashtags", ".event-title", ".event-hashtags", ".call-to-action", ".follow-caption", ".channel-filter button",
+        ".filter-status", ".older-button",
+    ]
+
     static func config(in directory: TemporaryDirectory, port: Int = 0) -> HashwallConfig {
         var config = HashwallConfig.testing(journalIn: directory.path)
         config.server.port = port
@@ -116,6 +152,8 @@ import Testing
             #expect(try await projector.run("return document.documentElement.dataset.theme") as? String == theme)
 
             #expect(try await projector.run(Self.layoutProblems, [true]) as? [String] == [])
+            try await projector.waitUntil("the cards to finish entering", "return document.getAnimations().length === 0")
+            #expect(try await projector.run(Self.contrastProblems, [Self.textSelectors]) as? [String] == [])
             #expect(try await projector.run(Self.injectionTraces) as? [String] == [])
             #expect(try await projector.run("return document.body.textContent.includes('<script>window.__pwned')") as? Bool == true, "the payload shows as text")
             let spotlightSize = try await projector.run("return parseFloat(getComputedStyle(document.querySelector('#spotlight .card .text')).fontSize)")
@@ -143,6 +181,7 @@ import Testing
             ModerationBrowserTests.keep(try await phone.screenshot(), "follower-390x844.png")
 
             #expect(try await phone.run(Self.layoutProblems, [false]) as? [String] == [])
+            #expect(try await phone.run(Self.contrastProblems, [Self.textSelectors]) as? [String] == [])
             #expect(try await phone.run(Self.injectionTraces) as? [String] == [])
             #expect(try await phone.run("return document.body.textContent.includes('<svg onload=')") as? Bool == true, "the payload shows as text")
             // The long URL is a real link, safely attributed; every card links to its permalink.
@@ -152,6 +191,10 @@ import Testing
             try await phone.run(
                 "const word = document.createElement('span'); word.textContent = 'décalé'; word.style.setProperty('position', 'relative'); word.style.setProperty('left', '600px'); document.querySelector('.card .card-head').append(word);")
             #expect((try await phone.run(Self.layoutProblems, [false]) as? [String])?.isEmpty == false)
+            // And grey text on the dark card is caught.
+            try await phone.run("document.querySelector('.card .text').style.setProperty('color', '#3a3f45')")
+            let grey = try await phone.run(Self.contrastProblems, [[".card .text"]]) as? [String]
+            #expect(grey?.count == 1 && grey?.first?.hasPrefix(".card .text: 1.") == true, "\(grey ?? [])")
             await phone.close()
         }
     }
@@ -190,6 +233,25 @@ import Testing
                 "const s = document.querySelector('#search'); s.value = 'RESEAUX'; s.dispatchEvent(new Event('input'));")
             #expect(try await phone.run(visible) as? [String] == ["Claire"])
             #expect(try await phone.run("return document.querySelector('#filter-status').textContent") as? String == "1 message correspond")
+
+            // Everything works from the keyboard: Tab reaches the search, the channel buttons and each post's link,
+            // and the focused control shows it.
+            try await phone.run("document.activeElement?.blur(); window.scrollTo(0, 0)")
+            var reached: [String] = []
+            for _ in 0..<14 {
+                try await phone.press("\u{E004}")
+                let focused = try await phone.run(
+                    """
+                    const el = document.activeElement;
+                    if (el === document.body) return 'body';  // past the last control, before wrapping round
+                    const style = getComputedStyle(el);
+                    if (style.outlineStyle === 'none' && style.boxShadow === 'none') return 'invisible focus: ' + el.outerHTML.slice(0, 60);
+                    return el.id ? '#' + el.id : el.dataset.channel !== undefined ? 'channel:' + el.dataset.channel : el.className;
+                    """)
+                reached.append(focused as? String ?? "?")
+            }
+            #expect(reached.contains("#search") && reached.contains("channel:sms") && reached.contains("permalink"), "\(reached)")
+            #expect(!reached.contains { $0.hasPrefix("invisible focus") }, "\(reached)")
             ModerationBrowserTests.keep(try await phone.screenshot(), "follower-search-390x844.png")
             await phone.close()
         }
