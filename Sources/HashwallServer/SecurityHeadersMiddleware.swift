@@ -15,9 +15,16 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
         }
-        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.referrerPolicy] = "same-origin"
+        response.headers.append(contentsOf: SecurityHeaders.fields)
         return response
     }
+}
+
+/// The headers ``SecurityHeadersMiddleware`` adds, for a route that sets them itself.
+enum SecurityHeaders {
+    static let fields: HTTPFields = [
+        .contentSecurityPolicy: SecurityHeadersMiddleware<HashwallRequestContext>.contentSecurityPolicy,
+        .xContentTypeOptions: "nosniff",
+        .referrerPolicy: "same-origin",
+    ]
 }

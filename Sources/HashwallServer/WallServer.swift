@@ -40,10 +40,13 @@ public struct WallServer: Sendable {
     /// The router with every route of the public contract (DESIGN.md) that exists so far.
     public func router() -> Router<HashwallRequestContext> {
         let router = Router(context: HashwallRequestContext.self)
+        // The public stream comes before the middlewares, which Hummingbird applies only to routes added after
+        // them: each would keep one more async frame (about 1 KiB) suspended under every open stream, and this
+        // route sets the security headers itself and throws nothing for the error middleware to turn into JSON.
+        EventStreamRoute(hub: self.hubs.wall, projectorHub: self.hubs.projector, retryMilliseconds: self.retryMilliseconds).add(to: router)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
         PostRoutes(intake: self.intake, ingestToken: self.ingestToken).add(to: router)
-        EventStreamRoute(hub: self.hubs.wall, projectorHub: self.hubs.projector, retryMilliseconds: self.retryMilliseconds).add(to: router)
         ModerationRoutes(
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
             retryMilliseconds: self.retryMilliseconds

@@ -17,6 +17,8 @@ import Testing
             #expect(a.headers.contains { $0.0.lowercased() == "content-type" && $0.1.hasPrefix("text/event-stream") })
             #expect(a.headers.contains { $0.0.lowercased() == "cache-control" && $0.1 == "no-cache" })
             #expect(a.headers.contains { $0.0.lowercased() == "x-accel-buffering" && $0.1 == "no" })
+            #expect(a.headers.contains { $0.0.lowercased() == "x-content-type-options" && $0.1 == "nosniff" })
+            #expect(a.headers.contains { $0.0.lowercased() == "content-security-policy" && $0.1.contains("default-src 'self'") })
             let response = try await ingest(client, body(author: "Claire", text: "Bravo #CapComNét"))
             #expect(response.status == .accepted)
             let id = try #require(try json(response)["id"] as? String)
@@ -28,8 +30,13 @@ import Testing
                 #expect(event.data.contains(id) && event.data.contains(#""hashtags":["capcomnet"]"#))
             }
             #expect(numbers[0] != nil && numbers[0] == numbers[1])
+            // A client that asks to close the connection after the response still gets a live stream.
+            let closing = try await SSEClient.connect(to: "http://127.0.0.1:\(port)/events", closeAfter: true)
+            try await ingest(client, body(author: "Claire", text: "Encore un #capcomnet"))
+            #expect(try await closing.next(within: .seconds(10)).data.contains("Encore un"))
             await a.close()
             await b.close()
+            await closing.close()
         }
     }
 

@@ -49,6 +49,8 @@ public final class EventHub: Service, Sendable {
         var shards: [ObjectIdentifier: Shard] = [:]
         var attached: [Int: (shard: ObjectIdentifier, ended: AsyncStream<Void>.Continuation)] = [:]
         var nextSubscriber = 0
+        /// Set by ``EventHub/endStreams()``: a client attaching afterwards is ended at once.
+        var stopped = false
 
         var clientCount: Int { self.subscribers.count + self.attached.count }
 
@@ -146,37 +148,57 @@ public final class EventHub: Service, Sendable {
         let (ended, endedContinuation) = AsyncStream<Void>.makeStream()
         let loop = client.eventLoop
         let shard = ObjectIdentifier(loop)
-        let (id, count) = self.state.withLock { state in
+        let (id, count, stopped) = self.state.withLock { state in
             let id = state.nextSubscriber
             state.nextSubscriber += 1
+            if state.stopped {
+                loop.execute { client.finish() }
+                return (id, state.clientCount, true)
+            }
             let frames = [first] + state.replay(after: lastSeen)
             state.shards[shard, default: Shard(loop: loop)].clients[id] = client
             state.attached[id] = (shard, endedContinuation)
             loop.execute { self.deliver(frames, to: [id: client]) }
-            return (id, state.clientCount)
+            return (id, state.clientCount, false)
         }
+        if stopped { endedContinuation.finish() }
         self.metrics.sseClients[self.name]?.record(count)
         return Attachment(id: id, ended: ended, hub: self)
     }
 
-    /// Detaches attached clients and ends their ``Attachment``s. `slow`: dropped for falling behind (counted).
-    func detach(_ ids: [Int], slow: Bool) {
-        let (ended, count) = self.state.withLock { state -> ([AsyncStream<Void>.Continuation], Int) in
-            var ended: [AsyncStream<Void>.Continuation] = []
+    /// Ends every attached client's stream cleanly (``LoopClient/finish()``) and refuses new ones: the first step
+    /// of a graceful shutdown, taken when the HTTP server starts stopping, so that it does not wait for them.
+    public func endStreams() {
+        let ids = self.state.withLock { state in
+            state.stopped = true
+            return Array(state.attached.keys)
+        }
+        self.detach(ids, because: .stopping)
+    }
+
+    enum Departure { case left, slow, stopping }
+
+    /// Detaches attached clients and ends their ``Attachment``s: a client that `left`, one dropped as too `slow`
+    /// (counted; its connection is already closed), or every client when the server is `stopping` (each finished).
+    func detach(_ ids: [Int], because departure: Departure) {
+        let (gone, count) = self.state.withLock { state -> ([(AsyncStream<Void>.Continuation, (any LoopClient)?)], Int) in
+            var gone: [(AsyncStream<Void>.Continuation, (any LoopClient)?)] = []
             for id in ids {
                 guard let entry = state.attached.removeValue(forKey: id) else { continue }
-                state.shards[entry.shard]?.clients[id] = nil
-                ended.append(entry.ended)
+                gone.append((entry.ended, state.shards[entry.shard]?.clients.removeValue(forKey: id)))
             }
-            return (ended, state.clientCount)
+            return (gone, state.clientCount)
         }
-        guard !ended.isEmpty else { return }
-        if slow {
-            self.metrics.slowClientsDropped.increment(by: Int64(ended.count))
-            self.logger.debug("slow clients dropped", metadata: ["count": "\(ended.count)"])
+        guard !gone.isEmpty else { return }
+        if departure == .slow {
+            self.metrics.slowClientsDropped.increment(by: Int64(gone.count))
+            self.logger.debug("slow clients dropped", metadata: ["count": "\(gone.count)"])
         }
         self.metrics.sseClients[self.name]?.record(count)
-        for continuation in ended { continuation.finish() }
+        for (ended, client) in gone {
+            if departure == .stopping, let client { client.eventLoop.execute { client.finish() } }
+            ended.finish()
+        }
     }
 
     /// Runs on the clients' event loop: writes one batch to each, closes and detaches those too far behind.
@@ -191,7 +213,7 @@ public final class EventHub: Service, Sendable {
             client.end()
             slow.append(id)
         }
-        if !slow.isEmpty { self.detach(slow, slow: true) }
+        if !slow.isEmpty { self.detach(slow, because: .slow) }
     }
 
     /// Sends a heartbeat every `limits.heartbeat` until graceful shutdown; a full client is dropped as in `publish`.
@@ -203,12 +225,12 @@ public final class EventHub: Service, Sendable {
                 self.heartbeat()
             }
         }
-        let (everyone, attached) = self.state.withLock { state in
+        let everyone = self.state.withLock { state in
             defer { state.subscribers = [:] }
-            return (Array(state.subscribers.values), Array(state.attached.keys))
+            return Array(state.subscribers.values)
         }
         for continuation in everyone { continuation.finish() }
-        self.detach(attached, slow: false)
+        self.endStreams()
     }
 
     /// Sends one heartbeat comment to every client now.

@@ -14,8 +14,10 @@ public protocol LoopClient: AnyObject, Sendable {
     /// client fell too far behind and must go (it reconnects with `Last-Event-ID` and catches up from the
     /// replay window).
     func write(_ prepared: ByteBuffer, frames: [ByteBuffer]) -> Bool
-    /// Closes the connection.
+    /// Closes the connection (the client fell behind).
     func end()
+    /// Ends the stream cleanly (the server is stopping): the end of the response, then the connection may close.
+    func finish()
 }
 
 /// A ``LoopClient``'s place in the hub: wait on it for the end of the stream, cancel it when the client leaves.
@@ -24,9 +26,9 @@ public struct Attachment: Sendable {
     let ended: AsyncStream<Void>
     let hub: EventHub
 
-    /// Detaches the client (it left, or the server is stopping); idempotent.
+    /// Detaches the client (it left); idempotent.
     public func cancel() {
-        self.hub.detach([self.id], slow: false)
+        self.hub.detach([self.id], because: .left)
     }
 
     /// Returns when the client is detached: cancelled, dropped as too slow, or the hub stopped.

@@ -18,6 +18,11 @@ public struct WallHubs: Sendable {
     /// Every hub, for the service group (each sends heartbeats).
     public var all: [EventHub] { [self.wall, self.projector, self.moderators] }
 
+    /// Ends every open stream cleanly and refuses new ones (graceful shutdown, as the HTTP server begins to stop).
+    public func endStreams() {
+        for hub in self.all { hub.endStreams() }
+    }
+
     /// Sets every counter at start-up.
     public func resume(after lastEvent: Int64) {
         for hub in self.all { hub.resume(after: lastEvent) }

@@ -70,6 +70,12 @@ final class ChannelClient: LoopClient, @unchecked Sendable {
     func end() {
         self.channel.close(promise: nil)
     }
+
+    /// The end of the response, through the whole pipeline as Hummingbird would write it: its connection handler
+    /// sees the response complete (and closes the connection if the server is stopping).
+    func finish() {
+        self.channel.writeAndFlush(HTTPResponsePart.end(nil), promise: nil)
+    }
 }
 
 /// Ends an event stream when the client closes its side: Hummingbird keeps half-closed connections open

@@ -2,14 +2,14 @@ import Foundation
 import HashwallCore
 import Hummingbird
 import NIOCore
-import ServiceLifecycle
 
 /// `GET /events`: replays what the client missed, then streams live frames until it leaves, falls too far
 /// behind (dropped: it reconnects with `Last-Event-ID`), or the server stops.
 ///
 /// Hummingbird writes the response head; from then on the hub writes the frames straight into the connection on
-/// its event loop (``ChannelClient``), and this handler only waits for the stream to end, then finishes the
-/// response.
+/// its event loop (``ChannelClient``) and ends the response itself (``WallHubs/endStreams()``, when the server
+/// begins to stop). The handler returns at once: an open stream keeps no task of its own, only the connection's
+/// wait for a next request that an EventSource never sends.
 struct EventStreamRoute {
     let hub: EventHub
     /// The projector's stream (`/events?view=projector`): new posts only after the projector delay.
@@ -17,11 +17,17 @@ struct EventStreamRoute {
     /// The reconnection delay suggested to browsers.
     let retryMilliseconds: Int
 
-    static let headers: HTTPFields = [
-        .contentType: "text/event-stream; charset=utf-8",
-        .cacheControl: "no-cache",
-        .xAccelBuffering: "no",
-    ]
+    /// The stream's own headers and the security headers: `/events` is registered before the router's
+    /// middlewares (see ``WallServer/router()``), so it sets them itself.
+    static let headers: HTTPFields = {
+        var fields: HTTPFields = [
+            .contentType: "text/event-stream; charset=utf-8",
+            .cacheControl: "no-cache",
+            .xAccelBuffering: "no",
+        ]
+        fields.append(contentsOf: SecurityHeaders.fields)
+        return fields
+    }()
 
     func add(to router: Router<HashwallRequestContext>) {
         router.get("events", use: self.events)
@@ -34,9 +40,10 @@ struct EventStreamRoute {
         let hub = request.uri.queryParameters["view"] == "projector" ? self.projectorHub ?? self.hub : self.hub
         let retry = SSEFrame.retry(milliseconds: self.retryMilliseconds)
         let channel = context.channel
+        let closeAfterResponse = request.headers[.connection]?.lowercased() == "close"
         return Response(
             status: .ok, headers: Self.headers,
-            body: ResponseBody { writer in
+            body: ResponseBody { _ in
                 // The head is queued on the loop before this runs, so the hub's writes follow it.
                 let client = ChannelClient(channel: channel, queueLimit: hub.limits.clientQueue)
                 let attachment = hub.attach(client, after: lastSeen, first: retry)
@@ -46,13 +53,8 @@ struct EventStreamRoute {
                     try channel.pipeline.syncOperations.addHandler(
                         InputClosedHandler { client.eventLoop.execute { client.end() } }, position: .first)
                 }.get()
-                await withGracefulShutdownHandler {
-                    await attachment.waitUntilEnded()
-                } onGracefulShutdown: {
-                    attachment.cancel()  // without this, shutdown would wait for every open stream
-                }
-                attachment.cancel()
-                try? await writer.finish(nil)
+                // Hummingbird closes a `Connection: close` connection as soon as this returns: stay until the end.
+                if closeAfterResponse { await attachment.waitUntilEnded() }
             })
     }
 }

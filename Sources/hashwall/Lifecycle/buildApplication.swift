@@ -79,6 +79,15 @@ func buildApplication(
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "hashwall"),
         services: services,
-        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.server.port) },
+        onServerRunning: { channel in
+            // Open streams are not tasks of the server, which would otherwise wait for them when it stops: they
+            // end (cleanly, each response completed) as soon as its graceful shutdown begins. This task inherits
+            // the server's shutdown signal.
+            Task {
+                try? await gracefulShutdown()
+                hubs.endStreams()
+            }
+            await onServerRunning(channel.localAddress?.port ?? config.server.port)
+        },
         logger: logger)
 }
