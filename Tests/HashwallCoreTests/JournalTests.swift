@@ -51,6 +51,33 @@ func incoming(_ id: String, name: String = "Claire", text: String) -> IncomingPo
         }
     }
 
+    @Test func checkpointsOffTheCommitPathKeepTheWALSmallAndNeverFailACommit() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        let hubs = makeHubs()
+        // Checkpoints every 2 ms, rewinding past 16 pages: they meet commits all the time.
+        let journal = try Journal(
+            path: path, checkpoints: .init(interval: .milliseconds(2), rewindFrames: 16), hubs: hubs, metrics: .discarding,
+            logger: Logger(label: "test"))
+        let intake = try Intake(
+            journal: journal, hubs: hubs, limits: StoreLimits(maxPosts: 100, maxRememberedKeys: 10_000), settings: ModerationSettings(),
+            metrics: .discarding, status: ChannelStatusBoard())
+        var largestWAL = 0
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await journal.run() }
+            for i in 0..<600 {
+                _ = try await intake.accept(incoming("api:\(i)", name: "W\(i)", text: "post \(i) " + String(repeating: "x", count: 500)))
+                let size = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+                largestWAL = max(largestWAL, size)
+            }
+            group.cancelAll()
+        }
+        // Without rewinding, these 600 commits leave a WAL of about 21 MB (measured); with it, about 1.5 MB.
+        #expect(largestWAL < 4 << 20, "the WAL grew to \(largestWAL) bytes")
+        let newest = try await withWall(path: path) { intake, _, _ in try await intake.snapshot(limit: 10).posts.first?.text }
+        #expect(newest?.hasPrefix("post 599") == true)
+    }
+
     @Test func concurrentAcceptsAreCommittedTogether() async throws {
         let directory = try TemporaryDirectory()
         let registry = BatchCounter()

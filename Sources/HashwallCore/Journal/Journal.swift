@@ -19,6 +19,18 @@ public final class Journal: Service, Sendable {
         case full = "FULL", normal = "NORMAL", off = "OFF"
     }
 
+    /// When the WAL is copied back into the database, off the commit path (see ``checkpointRegularly()``).
+    public struct Checkpoints: Sendable {
+        /// How often a passive checkpoint runs.
+        public var interval: Duration
+        /// WAL frames (pages) past which a checkpoint also rewinds the WAL, so that it does not grow without end.
+        public var rewindFrames: Int
+
+        public init(interval: Duration = .milliseconds(250), rewindFrames: Int = 4096) {
+            self.interval = interval
+            self.rewindFrames = rewindFrames
+        }
+    }
     /// Largest number of entries committed in one transaction.
     static let maxBatch = 1024
     /// Entries that may wait for the disk. Overflow rule: ``Intake`` refuses new posts (503, Retry-After)
@@ -26,6 +38,8 @@ public final class Journal: Service, Sendable {
     static let maxWaiting = 50_000
 
     public let path: String
+    let synchronous: Synchronous
+    let checkpoints: Checkpoints
     let pool: DatabasePool
     let hubs: WallHubs
     let metrics: WallMetrics
@@ -43,15 +57,25 @@ public final class Journal: Service, Sendable {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     /// - Throws: ``JournalError/unreadable(path:reason:)`` when the file exists but is not a readable Hashwall
     ///   database. It is never recreated.
-    public init(path: String, synchronous: Synchronous = .full, hubs: WallHubs, metrics: WallMetrics, logger: Logger) throws {
+    public init(
+        path: String, synchronous: Synchronous = .full, checkpoints: Checkpoints = Checkpoints(), hubs: WallHubs, metrics: WallMetrics,
+        logger: Logger
+    ) throws {
         self.path = path
+        self.synchronous = synchronous
+        self.checkpoints = checkpoints
         self.hubs = hubs
         self.metrics = metrics
         self.logger = logger
         var configuration = Configuration()
         configuration.label = "hashwall.journal"
+        // A commit that meets a checkpoint rewinding the WAL waits for it (milliseconds) instead of failing.
+        configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            // No checkpoint inside a commit (SQLite's default, every 1000 pages, made one commit in a hundred
+            // wait 10-25 ms): ``checkpointRegularly()`` does it from its own connection instead.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
@@ -102,11 +126,46 @@ public final class Journal: Service, Sendable {
 
     /// Commits queued entries until graceful shutdown, then commits what is left and refuses new entries.
     public func run() async {
-        for await _ in self.wakeups.cancelOnGracefulShutdown() {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.checkpointRegularly() }
+            for await _ in self.wakeups.cancelOnGracefulShutdown() {
+                await self.drain()
+            }
+            self.queue.withLock { $0.closed = true }
             await self.drain()
+            group.cancelAll()
         }
-        self.queue.withLock { $0.closed = true }
-        await self.drain()
+        // Leave a small WAL behind: everything into the database file.
+        _ = try? await self.pool.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+    }
+
+    /// Copies committed pages from the WAL into the database every ``Checkpoints/interval``, from a connection of its
+    /// own (a passive checkpoint never blocks the writer), until cancelled; commits then only append to the WAL.
+    /// Under steady writes a passive checkpoint never catches up with the writer, so the WAL would only grow: past
+    /// ``Checkpoints/rewindFrames`` a RESTART checkpoint follows the passive one, holding the writer only for the few
+    /// pages the passive one left, and the next commit starts the WAL from its beginning again.
+    private func checkpointRegularly() async {
+        var configuration = Configuration()
+        configuration.label = "hashwall.checkpoint"
+        configuration.busyMode = .timeout(2)
+        let synchronous = self.synchronous
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)") }
+        guard let connection = try? DatabaseQueue(path: self.path, configuration: configuration) else {
+            self.logger.warning("no checkpoint connection: SQLite checkpoints inside commits instead")
+            try? await self.pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 1000") }
+            return
+        }
+        let checkpoints = self.checkpoints
+        while (try? await Task.sleep(for: checkpoints.interval)) != nil {
+            do {
+                try await connection.writeWithoutTransaction { db in
+                    let frames = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")?[1] as Int? ?? 0
+                    if frames > checkpoints.rewindFrames { try db.checkpoint(.restart) }
+                }
+            } catch {
+                self.logger.debug("checkpoint skipped", metadata: ["error": "\(error)"])
+            }
+        }
     }
 
     private func drain() async {
