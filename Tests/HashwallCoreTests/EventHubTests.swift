@@ -1,5 +1,6 @@
 import Foundation
 import HashwallCore
+import HashwallTestSupport
 import Logging
 import NIOCore
 import Testing
@@ -14,74 +15,76 @@ func ids(_ frames: [ByteBuffer]) -> [String] {
     }
 }
 
-func take(_ count: Int, from subscription: Subscription) async -> [ByteBuffer] {
-    var frames: [ByteBuffer] = []
-    for await frame in subscription.frames {
-        frames.append(frame)
-        if frames.count == count { break }
-    }
-    return frames
-}
 
 @Suite struct EventHubTests {
     let hub = EventHub(limits: .init(replayWindow: 5, clientQueue: 4), metrics: .discarding, logger: Logger(label: "test"))
 
-    @Test func lastEventIDReplaysExactlyTheGap() async {
+    @Test func lastEventIDReplaysExactlyTheGap() async throws {
         self.hub.publish((1...4).map { event($0) })
-        let subscription = self.hub.subscribe(after: 2)
+        let client = RecordingClient.attach(to: self.hub, after: 2)
         self.hub.publish([event(5)])
-        #expect(ids(await take(3, from: subscription)) == ["3", "4", "5"])
+        #expect(ids(try await client.take(3)) == ["3", "4", "5"])
     }
 
-    @Test func aGapOlderThanTheWindowGetsAResetAndNothingOlder() async {
+    @Test func aGapOlderThanTheWindowGetsAResetAndNothingOlder() async throws {
         self.hub.publish((1...9).map { event($0) })  // the window keeps 5...9
-        let subscription = self.hub.subscribe(after: 2)
+        let client = RecordingClient.attach(to: self.hub, after: 2)
         self.hub.publish([event(10)])
-        let frames = await take(2, from: subscription)
+        let frames = try await client.take(2)
         #expect(String(buffer: frames[0]).contains("event: reset"))
         #expect(String(buffer: frames[0]).contains("id: 9"))
         #expect(ids(frames) == ["9", "10"])
     }
 
-    @Test func aClientUpToDateGetsNoReplayAndAnUnknownFutureIDGetsAReset() async {
+    @Test func aClientUpToDateGetsNoReplayAndAnUnknownFutureIDGetsAReset() async throws {
         self.hub.publish((1...3).map { event($0) })
-        let current = self.hub.subscribe(after: 3)
-        let future = self.hub.subscribe(after: 42)
+        let current = RecordingClient.attach(to: self.hub, after: 3)
+        let future = RecordingClient.attach(to: self.hub, after: 42)
         self.hub.publish([event(4)])
-        #expect(ids(await take(1, from: current)) == ["4"])
-        #expect(String(buffer: (await take(1, from: future))[0]).contains("event: reset"))
+        #expect(ids(try await current.take(1)) == ["4"])
+        #expect(String(buffer: try await future.take(1)[0]).contains("event: reset"))
     }
 
-    @Test func aSlowClientIsDroppedWhileAnotherKeepsEverything() async {
-        let slow = self.hub.subscribe(after: nil)
-        let fast = self.hub.subscribe(after: nil)
+    @Test func aSlowClientIsDroppedWhileAnotherKeepsEverything() async throws {
+        let slow = RecordingClient.attach(to: self.hub, after: nil, capacity: 4)  // never reads
+        let fast = RecordingClient.attach(to: self.hub, after: nil)
         var received: [ByteBuffer] = []
         for number in Int64(1)...20 {
             self.hub.publish([event(number)])
-            received += await take(1, from: fast)
+            received += try await fast.take(1)
         }
         #expect(ids(received) == (1...20).map(String.init))
-        var slowFrames: [ByteBuffer] = []
-        for await frame in slow.frames { slowFrames.append(frame) }  // ends: the hub dropped it
-        #expect(slowFrames.count == 4)
-        #expect(self.hub.clientCount == 1)
+        try await eventually("the slow client dropped") { slow.wasDropped && self.hub.clientCount == 1 }
+        #expect(slow.frames.count == 4)
+        #expect(!fast.wasDropped)
     }
 
-    @Test func numbersWithGapsStillReplayExactlyWhatThisStreamMissed() async {
+    @Test func stoppingEndsEveryStreamCleanlyAndRefusesNewOnes() async throws {
+        let open = RecordingClient.attach(to: self.hub, after: nil)
+        self.hub.endStreams()
+        try await eventually("the open stream finished") { open.wasFinished }
+        #expect(self.hub.clientCount == 0)
+        let late = RecordingClient.attach(to: self.hub, after: nil)
+        try await eventually("a stream opened while stopping finished at once") { late.wasFinished }
+        self.hub.publish([event(1)])
+        #expect(self.hub.clientCount == 0 && late.frames.isEmpty)
+    }
+
+    @Test func numbersWithGapsStillReplayExactlyWhatThisStreamMissed() async throws {
         self.hub.publish([event(2), event(5), event(9), event(12), event(13), event(20), event(21)])  // the window keeps 12...21
-        let within = self.hub.subscribe(after: 10)  // 10 is another stream's number, after the evicted 9
+        let within = RecordingClient.attach(to: self.hub, after: 10)  // 10 is another stream's number, after the evicted 9
         self.hub.publish([event(22)])
-        #expect(ids(await take(5, from: within)) == ["12", "13", "20", "21", "22"])
-        let tooOld = self.hub.subscribe(after: 8)  // 9 was evicted: this client missed it
-        #expect(String(buffer: (await take(1, from: tooOld))[0]).contains("event: reset"))
+        #expect(ids(try await within.take(5)) == ["12", "13", "20", "21", "22"])
+        let tooOld = RecordingClient.attach(to: self.hub, after: 8)  // 9 was evicted: this client missed it
+        #expect(String(buffer: try await tooOld.take(1)[0]).contains("event: reset"))
     }
 
-    @Test func everyClientGetsTheSameEncodedBytes() async {
-        let a = self.hub.subscribe(after: nil)
-        let b = self.hub.subscribe(after: nil)
+    @Test func everyClientGetsTheSameEncodedBytes() async throws {
+        let a = RecordingClient.attach(to: self.hub, after: nil)
+        let b = RecordingClient.attach(to: self.hub, after: nil)
         self.hub.publish([event(1, "Bonjour 👋")])
-        let frameA = await take(1, from: a)[0]
-        let frameB = await take(1, from: b)[0]
+        let frameA = try await a.take(1)[0]
+        let frameB = try await b.take(1)[0]
         #expect(frameA == frameB)
         frameA.withUnsafeReadableBytes { pa in
             frameB.withUnsafeReadableBytes { pb in #expect(pa.baseAddress == pb.baseAddress) }  // one encoding, shared storage

@@ -108,12 +108,12 @@ import Testing
         let directory = try TemporaryDirectory()
         try await withWall(path: directory.file("wall.sqlite")) { intake, hubs, _ in
             let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "T", handle: "t"), text: "oups"))
-            let wall = hubs.wall.subscribe(after: hubs.wall.lastEvent)
-            let moderators = hubs.moderators.subscribe(after: hubs.moderators.lastEvent)
+            let wall = RecordingClient.attach(to: hubs.wall, after: hubs.wall.lastEvent)
+            let moderators = RecordingClient.attach(to: hubs.moderators, after: hubs.moderators.lastEvent)
             _ = try await intake.moderate(id, .hide, by: "Alice")
-            let removal = String(buffer: (await take(1, from: wall))[0])
+            let removal = String(buffer: try await wall.take(1)[0])
             #expect(removal.contains("event: remove") && removal.contains(#""id":"x:1""#))
-            let seen = await take(2, from: moderators).map { String(buffer: $0) }
+            let seen = try await moderators.take(2).map { String(buffer: $0) }
             #expect(seen.contains { $0.contains("event: post") && $0.contains(#""state":"hidden""#) })
             #expect(seen.contains { $0.contains("event: audit") && $0.contains("Alice") })
         }
@@ -126,15 +126,15 @@ import Testing
     @Test func theProjectorGetsAPostOnlyOnceItsDelayHasPassed() async throws {
         let directory = try TemporaryDirectory()
         try await withWall(path: directory.file("wall.sqlite"), settings: self.delayed) { intake, hubs, _ in
-            let projector = hubs.projector.subscribe(after: hubs.projector.lastEvent)
-            let wall = hubs.wall.subscribe(after: hubs.wall.lastEvent)
+            let projector = RecordingClient.attach(to: hubs.projector, after: hubs.projector.lastEvent)
+            let wall = RecordingClient.attach(to: hubs.wall, after: hubs.wall.lastEvent)
             let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "C", handle: "c"), text: "bonjour"))
-            #expect(String(buffer: (await take(1, from: wall))[0]).contains("event: post"))  // followers are not delayed
+            #expect(String(buffer: try await wall.take(1)[0]).contains("event: post"))  // followers are not delayed
             #expect(try await intake.projectorSnapshot(limit: 10).posts.isEmpty)
             try await intake.releaseProjectorPosts(now: Date().addingTimeInterval(10))
             #expect(try await intake.projectorSnapshot(limit: 10).posts.isEmpty)
             try await intake.releaseProjectorPosts(now: Date().addingTimeInterval(31))
-            let released = String(buffer: (await take(1, from: projector))[0])
+            let released = String(buffer: try await projector.take(1)[0])
             #expect(released.contains("event: post") && released.contains(id.rawValue))
             #expect(try await intake.projectorSnapshot(limit: 10).posts.map(\.id) == [id])
         }
@@ -143,12 +143,12 @@ import Testing
     @Test func aPostHiddenWithinTheDelayNeverReachesTheProjector() async throws {
         let directory = try TemporaryDirectory()
         try await withWall(path: directory.file("wall.sqlite"), settings: self.delayed) { intake, hubs, _ in
-            let projector = hubs.projector.subscribe(after: hubs.projector.lastEvent)
+            let projector = RecordingClient.attach(to: hubs.projector, after: hubs.projector.lastEvent)
             let hidden = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "T", handle: "t"), text: "raid"))
             _ = try await intake.moderate(hidden, .hide, by: "Alice")
             let kept = try await intake.accept(IncomingPost(id: PostID("x:2"), channel: .x, author: Author(name: "C", handle: "c"), text: "ok"))
             try await intake.releaseProjectorPosts(now: Date().addingTimeInterval(60))
-            let frames = await take(1, from: projector).map { String(buffer: $0) }
+            let frames = try await projector.take(1).map { String(buffer: $0) }
             #expect(frames.count == 1 && frames[0].contains(kept.rawValue) && frames[0].contains("event: post"))
             #expect(!frames[0].contains("raid"))
         }

@@ -10,7 +10,7 @@ import Synchronization
 /// `Last-Event-ID`, and sends a heartbeat comment to everyone on a fixed period (its `run()`).
 ///
 /// Each event is encoded once; every client gets the same `ByteBuffer`. Publishing never waits for a client:
-/// a client whose buffer is full is dropped (see ``Subscription``).
+/// a client too far behind is dropped (see ``LoopClient``).
 public final class EventHub: Service, Sendable {
     public struct Limits: Sendable, Equatable {
         /// Events kept for replay.
@@ -43,16 +43,14 @@ public final class EventHub: Service, Sendable {
         /// Every event of this stream numbered above this is still in `window`. Numbers have gaps (the other
         /// stream's events), so it is tracked, not derived from the window's first number.
         var replayableAfter: Int64 = 0
-        /// Clients fed through an `AsyncStream` (tests, in-process readers).
-        var subscribers: [Int: AsyncStream<ByteBuffer>.Continuation] = [:]
-        /// Clients written on their event loop (every HTTP stream), grouped by loop.
+        /// Clients, grouped by the event loop they are written on.
         var shards: [ObjectIdentifier: Shard] = [:]
         var attached: [Int: (shard: ObjectIdentifier, ended: AsyncStream<Void>.Continuation)] = [:]
-        var nextSubscriber = 0
+        var nextClient = 0
         /// Set by ``EventHub/endStreams()``: a client attaching afterwards is ended at once.
         var stopped = false
 
-        var clientCount: Int { self.subscribers.count + self.attached.count }
+        var clientCount: Int { self.attached.count }
 
         /// What a client that last saw `lastSeen` missed: the frames after it, a `reset` when they are no longer
         /// all in the window (or the number is unknown), nothing for a new client.
@@ -103,44 +101,21 @@ public final class EventHub: Service, Sendable {
     /// Publishes `frames` (numbered, in rising order) to every client and to the replay window.
     public func publish(_ frames: [Frame]) {
         guard let last = frames.last else { return }
-        let (dropped, clients) = self.state.withLock { state -> ([AsyncStream<ByteBuffer>.Continuation], Int) in
+        let clients = self.state.withLock { state in
             state.window.append(contentsOf: frames)
             while state.window.count > self.limits.replayWindow, let evicted = state.window.popFirst() {
                 state.replayableAfter = evicted.number
             }
             state.lastEvent = max(state.lastEvent, last.number)
-            return (self.fanOut(frames.map(\.bytes), in: &state), state.clientCount)
+            self.fanOut(frames.map(\.bytes), in: state)
+            return state.clientCount
         }
         self.metrics.eventsSent.increment(by: Int64(frames.count * clients))
-        self.finishDropped(dropped)
     }
 
-    /// Subscribes a client that last saw event `lastSeen` (`nil`: a new client, live events only).
-    ///
-    /// The replay of missed events and the switch to live events happen under one lock, so nothing is lost
-    /// or doubled between them. When `lastSeen` is older than the window (or unknown), the feed starts
-    /// with a `reset` frame instead.
-    public func subscribe(after lastSeen: Int64?) -> Subscription {
-        let (ended, endedContinuation) = AsyncStream<Void>.makeStream()
-        return self.state.withLock { state in
-            let replay = state.replay(after: lastSeen)
-            let (frames, continuation) = AsyncStream<ByteBuffer>.makeStream(
-                bufferingPolicy: .bufferingOldest(replay.count + self.limits.clientQueue))
-            let id = state.nextSubscriber
-            state.nextSubscriber += 1
-            continuation.onTermination = { [weak self] _ in
-                self?.remove(id)
-                endedContinuation.finish()
-            }
-            for frame in replay { continuation.yield(frame) }
-            state.subscribers[id] = continuation
-            self.metrics.sseClients[self.name]?.record(state.clientCount)
-            return Subscription(frames: frames, ended: ended, continuation: continuation)
-        }
-    }
-
-    /// Attaches a client written on its event loop, that last saw event `lastSeen` (`nil`: live events only).
-    /// It is written `first`, then what it missed (as in ``subscribe(after:)``), then every live event.
+    /// Attaches a client written on its event loop, that last saw event `lastSeen` (`nil`: a new client, live
+    /// events only). It is written `first`, then what it missed — or, when `lastSeen` is older than the window (or
+    /// unknown), a `reset` frame — then every live event.
     ///
     /// Its first batch is queued on its loop under the same lock as publishing queues live batches, so the loop
     /// runs them in order: nothing lost or doubled between replay and live.
@@ -149,8 +124,8 @@ public final class EventHub: Service, Sendable {
         let loop = client.eventLoop
         let shard = ObjectIdentifier(loop)
         let (id, count, stopped) = self.state.withLock { state in
-            let id = state.nextSubscriber
-            state.nextSubscriber += 1
+            let id = state.nextClient
+            state.nextClient += 1
             if state.stopped {
                 loop.execute { client.finish() }
                 return (id, state.clientCount, true)
@@ -225,58 +200,20 @@ public final class EventHub: Service, Sendable {
                 self.heartbeat()
             }
         }
-        let everyone = self.state.withLock { state in
-            defer { state.subscribers = [:] }
-            return Array(state.subscribers.values)
-        }
-        for continuation in everyone { continuation.finish() }
         self.endStreams()
     }
 
     /// Sends one heartbeat comment to every client now.
     public func heartbeat() {
-        let dropped = self.state.withLock { self.fanOut([SSEFrame.heartbeat], in: &$0) }
-        self.finishDropped(dropped)
+        self.state.withLock { self.fanOut([SSEFrame.heartbeat], in: $0) }
     }
 
-    /// Queues `frames` on each event loop that has attached clients (one batch per loop, under the lock, so
-    /// batches keep publishing order), and yields them to every stream subscriber; removes and returns the
-    /// subscribers that overflowed, to be finished outside the lock (finishing runs their termination handler,
-    /// which takes the lock).
-    private func fanOut(_ frames: [ByteBuffer], in state: inout State) -> [AsyncStream<ByteBuffer>.Continuation] {
+    /// Queues `frames` on each event loop that has clients: one batch per loop, under the lock, so batches keep
+    /// publishing order. Clients too far behind are dropped by ``deliver(_:to:)``, on their loop.
+    private func fanOut(_ frames: [ByteBuffer], in state: State) {
         for shard in state.shards.values where !shard.clients.isEmpty {
             let clients = shard.clients
             shard.loop.execute { self.deliver(frames, to: clients) }
         }
-        var dropped: [Int] = []
-        var gone: [Int] = []
-        for (id, continuation) in state.subscribers {
-            for frame in frames {
-                switch continuation.yield(frame) {
-                case .enqueued: continue
-                case .dropped: dropped.append(id)
-                case .terminated: gone.append(id)
-                @unknown default: gone.append(id)
-                }
-                break
-            }
-        }
-        for id in gone { state.subscribers[id] = nil }
-        return dropped.compactMap { state.subscribers.removeValue(forKey: $0) }
-    }
-
-    private func finishDropped(_ dropped: [AsyncStream<ByteBuffer>.Continuation]) {
-        guard !dropped.isEmpty else { return }
-        self.metrics.slowClientsDropped.increment(by: Int64(dropped.count))
-        self.logger.debug("slow clients dropped", metadata: ["count": "\(dropped.count)"])
-        for continuation in dropped { continuation.finish() }
-    }
-
-    private func remove(_ id: Int) {
-        let count = self.state.withLock { state in
-            state.subscribers[id] = nil
-            return state.subscribers.count
-        }
-        self.metrics.sseClients[self.name]?.record(count)
     }
 }
