@@ -43,7 +43,7 @@ import Testing
         }
     }
 
-    @Test func aBadColourOrLogoStopsStartUpNamingTheField() throws {
+    @Test func aBadColourOrLogoIsAConfigurationProblemNamingTheField() throws {
         let directory = try TemporaryDirectory()
         let text = directory.file("logo.txt")
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: text))

@@ -1,8 +1,6 @@
 // js/filters.js: the follower wall's channel filter and search, over the cards already loaded. Cards that do
 // not match are hidden, never removed, so the feed's own bookkeeping (new posts, older posts) is untouched.
 
-const CHANNELS = ["x", "mastodon", "bluesky", "sms", "email"];
-
 /** `text` lower-cased without accents, for a search that finds "Reseaux" in "Réseaux". */
 export function foldForSearch(text) {
   return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
@@ -32,7 +30,6 @@ export function createFilters({ search, buttons, cards, status, strings }) {
   }
 
   for (const button of buttons) {
-    button.hidden = button.dataset.channel !== "" && !CHANNELS.includes(button.dataset.channel);
     button.addEventListener("click", () => {
       channel = button.dataset.channel;
       for (const other of buttons) other.setAttribute("aria-pressed", String(other === button));

@@ -18,6 +18,7 @@ import { createSettingsPanel } from "./moderation-settings.js";
 import { createModerationStore } from "./moderation-store.js";
 import { moderationStringsFor } from "./moderation-strings.js";
 import { createToasts } from "./moderation-toasts.js";
+import { createPostCardTemplate } from "./post-card.js";
 import { renderPost } from "./render-post.js";
 import { applyStrings } from "./strings.js";
 import { startClock } from "./time.js";
@@ -43,7 +44,7 @@ let events = null;
 const api = createModerationApi({ onUnauthorized: () => session.expire() });
 const toasts = createToasts(byId("toasts"));
 const store = createModerationStore();
-const cardTemplate = byId("post-card");
+const cardTemplate = createPostCardTemplate(language);
 const renderCard = (post) => renderPost(cardTemplate, post, { language, links: false });
 
 const audit = createAuditPanel({ list: byId("audit"), empty: byId("audit-empty"), template: byId("audit-entry"), strings, language });

@@ -5,6 +5,7 @@ import { createCardList } from "./cards.js";
 import { connectEvents } from "./events.js";
 import { fitText } from "./fit-text.js";
 import { createStage } from "./projector-stage.js";
+import { createPostCardTemplate } from "./post-card.js";
 import { renderPost } from "./render-post.js";
 import { keepScreenAwake, toggleFullscreenOnKey } from "./screen.js";
 import { createSpotlight } from "./spotlight.js";
@@ -25,7 +26,7 @@ if (wall.followerURL) {
   byId("follow-qr").src = "/qr.svg";
   byId("follow").hidden = false;
 }
-const template = byId("post-card");
+const template = createPostCardTemplate(wall.language);
 const render = (post) => renderPost(template, post, { language: wall.language, links: false });
 const stage = createStage({
   spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render),

@@ -7,6 +7,7 @@ import { connectEvents } from "./events.js";
 import { createFeed } from "./feed.js";
 import { createFilters } from "./filters.js";
 import { permalinkId, showPermalink } from "./permalink.js";
+import { createPostCardTemplate } from "./post-card.js";
 import { renderPost } from "./render-post.js";
 import { startClock } from "./time.js";
 import { applyWallSettings } from "./wall-settings.js";
@@ -15,11 +16,11 @@ const PAGE_SIZE = 50;
 const MAX_CARDS = 200;
 const byId = (id) => document.getElementById(id);
 
-const template = byId("post-card");
 const permalink = permalinkId(location.pathname);
 if (permalink !== null) {
   const wall = await fetchWall();
   applyWallSettings(wall);
+  const template = createPostCardTemplate(wall.language);
   const ids = ["loading", "cards", "permalink", "unavailable"];
   const elements = Object.fromEntries(ids.map((id) => [id, byId(id)]));
   elements.source = byId("source-link");
@@ -32,6 +33,7 @@ if (permalink !== null) {
 async function startWall() {
   const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: PAGE_SIZE })]);
   const strings = applyWallSettings(wall);
+  const template = createPostCardTemplate(wall.language);
   const list = createCardList(byId("cards"), {
     max: MAX_CARDS,
     render: (post) => renderPost(template, post, { language: wall.language }),

@@ -47,6 +47,7 @@ struct PageRoutes {
             ("/js/moderation-strings.js", PackageResources.moderation_strings_js, js),
             ("/js/moderation-toasts.js", PackageResources.moderation_toasts_js, js),
             ("/js/permalink.js", PackageResources.permalink_js, js),
+            ("/js/post-card.js", PackageResources.post_card_js, js),
             ("/js/post-set.js", PackageResources.post_set_js, js),
             ("/js/projector-stage.js", PackageResources.projector_stage_js, js),
             ("/js/projector.js", PackageResources.projector_js, js),
