@@ -20,6 +20,8 @@ public actor Intake {
     var store: PostStore
     var lastEvent: Int64
     var policy: ModerationPolicy
+    /// The settings of the configuration, which apply until the moderators save their own.
+    let configuredSettings: ModerationSettings
     var bans: Set<String>
     /// The newest audit entries, newest first (bounded by `Journal.restoredAudit`).
     var audit: [AuditEntry]
@@ -29,6 +31,8 @@ public actor Intake {
     var shown: [String: Deque<Date>] = [:]
     /// Visible posts the projector gets only at this time (the projector delay), by id.
     var projectorDue: [PostID: Date] = [:]
+    /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
+    var recovering = false
     let journal: Journal
     let hubs: WallHubs
     let metrics: WallMetrics
@@ -45,6 +49,7 @@ public actor Intake {
         self.store = PostStore(limits: limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
         self.lastEvent = saved.lastEvent
         self.policy = ModerationPolicy(settings: saved.settings ?? settings)
+        self.configuredSettings = settings
         self.bans = saved.bans
         self.audit = saved.audit
         self.lastAuditID = saved.audit.first?.id ?? 0
@@ -65,28 +70,23 @@ public actor Intake {
     }
 
     /// Accepts one post from outside. Returns the id of the wall's post it became or merged into, once durable.
-    /// A new post starts visible or held, as the moderation settings say.
-    /// - Throws: ``InvalidField`` for content that can't be shown; ``JournalError`` when it could not be stored.
+    /// A new post starts visible or held, as the moderation settings say; an edit of a post goes through the same
+    /// rules, and one that would be held takes the post off the wall until a moderator approves it.
+    /// - Throws: ``InvalidField`` for content that can't be shown; ``JournalError`` when it could not be stored
+    ///   (then nothing of it stays in memory).
     public func accept(_ incoming: IncomingPost, channelName: String? = nil) async throws -> PostID {
         let now = Date()
         let prepared = try PreparedPost(incoming, receivedAt: now)
+        try self.checkWritable()
         try self.journal.checkCapacity()
+        let previous = self.store.stored(prepared.post.id)
         let result = self.store.merge(prepared)
         var entry = JournalEntry(keys: result.learnedKeys)
         switch result.outcome {
         case .added(let post):
             if var stored = self.store.stored(post.id) {
-                let (state, reason) = self.policy.initialState(
-                    for: post, foldedText: prepared.foldedText, banned: self.bans.contains(stored.moderation.authorKey),
-                    shownInLastMinute: self.shownInLastMinute(stored.moderation.authorKey, now: now))
-                stored.moderation.state = state
-                if state == .held {
-                    stored.moderation.heldSince = now.timeIntervalSince1970
-                    stored.moderation.heldBecause = reason
-                } else {
-                    if self.policy.settings.floodLimitPerMinute > 0 {
-                        self.shown[stored.moderation.authorKey, default: []].append(now)
-                    }
+                self.decide(&stored, prepared, now: now)
+                if stored.moderation.state == .visible {
                     let event = self.nextEvent(.post(post))
                     entry.events.append(event)
                     if self.policy.settings.projectorDelaySeconds > 0 {
@@ -99,7 +99,13 @@ public actor Intake {
                 entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
             }
             self.metrics.postsAccepted[post.channel]?.increment()
-        case .updated(let post), .reposted(let post):
+        case .updated(let post):
+            // An edit is moderated again: what a moderator let through is not what it says now.
+            if var stored = self.store.stored(post.id), let previous {
+                if stored.moderation.state == .visible { self.decide(&stored, prepared, now: now) }
+                self.apply(stored, replacing: previous, to: &entry)
+            }
+        case .reposted(let post):
             if let stored = self.store.stored(post.id) {
                 entry.changed = [stored]
                 if stored.moderation.state == .visible {
@@ -109,38 +115,103 @@ public actor Intake {
                 }
                 entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
             }
-            if case .reposted = result.outcome { self.metrics.repostsCounted.increment() }
+            self.metrics.repostsCounted.increment()
         case .duplicate:
             self.metrics.duplicatesMerged.increment()
         }
+        try await self.commit(entry)
+        self.status.recordPost(channelName ?? incoming.channel.rawValue, at: Date())
+        return result.outcome.postID
+    }
+
+    /// Sets the state of `stored` (new, or visible and edited) by the moderation policy, and counts it for the flood
+    /// limit when it is shown.
+    private func decide(_ stored: inout StoredPost, _ prepared: PreparedPost, now: Date) {
+        let authorKey = stored.moderation.authorKey
+        let (state, reason) = self.policy.initialState(
+            for: stored.post, authorKey: authorKey, foldedText: prepared.foldedText, banned: self.bans.contains(authorKey),
+            shownInLastMinute: self.shownInLastMinute(authorKey, now: now))
+        stored.moderation.state = state
+        if state == .held {
+            stored.moderation.heldSince = now.timeIntervalSince1970
+            stored.moderation.heldBecause = reason
+        } else if self.policy.settings.floodLimitPerMinute > 0 {
+            self.shown[authorKey, default: []].append(now)
+        }
+    }
+
+    /// Submits `entry` and waits until it is durable. When the commit fails, memory goes back to what is durable
+    /// (``recover()``) before the error is thrown: a failed change leaves no trace, in memory or on any screen.
+    func commit(_ entry: JournalEntry) async throws {
         do {
             try await self.journal.submit(entry).wait()
         } catch {
-            // Not durable, so not accepted: a new post leaves memory too, so a retry is new, not a duplicate of it.
-            if case .added(let post) = result.outcome {
-                self.store.forget(post.id, keys: result.learnedKeys.map(\.key))
-                self.projectorDue[post.id] = nil
-            }
+            await self.recover()
             throw error
         }
-        self.status.recordPost(channelName ?? incoming.channel.rawValue, at: Date())
-        return result.outcome.postID
+    }
+
+    /// Refuses a change while memory is being restored after a failed commit (503, retry).
+    func checkWritable() throws {
+        if self.recovering { throw JournalError.recovering }
+    }
+
+    /// Puts memory back to what the journal holds, after a commit failed: the posts, keys, moderation state and
+    /// settings of the failed entries are gone, as if never tried. Changes are refused meanwhile, and it starts only
+    /// once every entry submitted before has its answer, so no durable change is lost from memory.
+    func recover() async {
+        guard !self.recovering else { return }
+        self.recovering = true
+        defer { self.recovering = false }
+        try? await self.journal.submit(JournalEntry()).wait()
+        do {
+            let saved = try self.journal.loadWorkingSet(limits: self.store.limits)
+            self.restore(saved)
+            self.journal.logger.warning("a journal commit failed: memory restored from the database", metadata: ["posts": "\(self.store.count)"])
+        } catch {
+            self.journal.logger.error("a journal commit failed and the database can't be read back", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Takes the state in `saved` as memory's.
+    private func restore(_ saved: Journal.WorkingSet) {
+        self.store = PostStore(limits: self.store.limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
+        self.lastEvent = max(self.lastEvent, saved.lastEvent)
+        self.policy = ModerationPolicy(settings: saved.settings ?? self.configuredSettings)
+        self.bans = saved.bans
+        self.audit = saved.audit
+        self.lastAuditID = max(self.lastAuditID, saved.audit.first?.id ?? 0)
+        self.projectorDue = self.projectorDue.filter { self.store.stored($0.key)?.moderation.state == .visible }
+    }
+
+    /// Waits until every change submitted so far is durable, so that what was just read from memory is on disk.
+    /// - Parameter failures: ``Journal/failedCommits`` before the read.
+    /// - Throws: ``JournalError/recovering`` when a commit failed meanwhile: the read may hold what was rolled back.
+    func settle(since failures: Int) async throws {
+        try await self.journal.submit(JournalEntry()).wait()
+        guard self.journal.failedCommits == failures, !self.recovering else { throw JournalError.recovering }
     }
 
     /// Up to `limit` visible posts, newest first, older than `before` when given (from memory, else from the journal).
     /// - Throws: ``InvalidField`` when `before` names no post.
     public func snapshot(limit: Int, before: PostID? = nil) async throws -> Snapshot<Post> {
         // The event number first: every event up to it was merged before we read the store.
+        try self.checkWritable()
+        let failures = self.journal.failedCommits
         let lastEvent = self.hubs.wall.lastEvent
         let posts = try await self.page(limit: limit, before: before, states: [.visible]).map(\.post)
+        try await self.settle(since: failures)
         return Snapshot(posts: posts, lastEvent: lastEvent)
     }
 
     /// What the projector shows: like ``snapshot(limit:before:)`` but without posts still within the projector delay.
     public func projectorSnapshot(limit: Int, before: PostID? = nil) async throws -> Snapshot<Post> {
+        try self.checkWritable()
+        let failures = self.journal.failedCommits
         let lastEvent = self.hubs.projector.lastEvent
         let posts = try await self.page(limit: limit + self.projectorDue.count, before: before, states: [.visible])
             .filter { self.projectorDue[$0.post.id] == nil }.prefix(limit).map(\.post)
+        try await self.settle(since: failures)
         return Snapshot(posts: Array(posts), lastEvent: lastEvent)
     }
 
@@ -149,13 +220,19 @@ public actor Intake {
     public func releaseProjectorPosts(now: Date = Date()) async throws {
         let due = self.projectorDue.filter { $0.value <= now }.sorted { $0.value < $1.value }
         guard !due.isEmpty else { return }
+        try self.checkWritable()
         var entry = JournalEntry()
         for (id, _) in due {
             self.projectorDue[id] = nil
             guard let stored = self.store.stored(id), stored.moderation.state == .visible else { continue }
             entry.projectorEvents.append(self.nextEvent(.post(stored.post)))
         }
-        try await self.journal.submit(entry).wait()
+        do {
+            try await self.commit(entry)
+        } catch {
+            for (id, time) in due where self.store.stored(id)?.moderation.state == .visible { self.projectorDue[id] = time }  // due again
+            throw error
+        }
     }
 
     /// Visible pinned posts, newest first: the projector's spotlight needs them however old they are.
@@ -192,9 +269,18 @@ public actor Intake {
     /// The post with `id` as the public may see it (its permalink): nil when it is unknown, or not visible now
     /// (hidden, held, rejected), so a hidden post's permalink says no more than an unknown one's.
     public func visiblePost(_ id: PostID) async throws -> Post? {
-        if let stored = self.store.stored(id) { return stored.moderation.state == .visible ? stored.post : nil }
-        guard let stored = try await self.journal.storedPost(id), stored.moderation.state == .visible else { return nil }
-        return stored.post
+        try self.checkWritable()
+        let failures = self.journal.failedCommits
+        let post: Post?
+        if let stored = self.store.stored(id) {
+            post = stored.moderation.state == .visible ? stored.post : nil
+        } else {
+            let stored = try await self.journal.storedPost(id)
+            post = stored?.moderation.state == .visible ? stored?.post : nil
+        }
+        guard post != nil else { return nil }
+        try await self.settle(since: failures)
+        return post
     }
 
     /// Posts in memory.
@@ -212,7 +298,8 @@ public actor Intake {
 
     func moderated(_ stored: StoredPost) -> ModeratedPost {
         ModeratedPost(
-            stored: stored, authorBanned: self.bans.contains(stored.moderation.authorKey), authorTrusted: self.policy.isTrusted(stored.post.author))
+            stored: stored, authorBanned: self.bans.contains(stored.moderation.authorKey),
+            authorTrusted: self.policy.isTrusted(authorKey: stored.moderation.authorKey))
     }
 
     private func shownInLastMinute(_ authorKey: String, now: Date) -> Int {

@@ -30,24 +30,28 @@ import Testing
         Post(id: PostID("x:1"), channel: channel, author: Author(name: name, handle: handle), text: text, createdAt: Date(), receivedAt: Date())
     }
 
+    func key(_ post: Post) -> String {
+        post.author.handle.map { AuthorKey.verified(channel: post.channel, identity: $0) } ?? AuthorKey.unverified(channel: post.channel, name: post.author.name)
+    }
+
     @Test func preModeHoldsAndChannelOverridesWin() {
         let policy = ModerationPolicy(settings: ModerationSettings(mode: .post, channelModes: ["sms": .pre], blocklist: []))
-        #expect(policy.initialState(for: post("Bonjour", channel: .sms), banned: false, shownInLastMinute: 0).0 == .held)
-        #expect(policy.initialState(for: post("Bonjour", channel: .mastodon), banned: false, shownInLastMinute: 0).0 == .visible)
+        #expect(policy.initialState(for: post("Bonjour", channel: .sms), authorKey: key(post("Bonjour", channel: .sms)), banned: false, shownInLastMinute: 0).0 == .held)
+        #expect(policy.initialState(for: post("Bonjour", channel: .mastodon), authorKey: key(post("Bonjour", channel: .mastodon)), banned: false, shownInLastMinute: 0).0 == .visible)
     }
 
     @Test func trustedAuthorsSkipPreModerationAndFloodButNotTheBlocklist() {
         let policy = ModerationPolicy(settings: ModerationSettings(mode: .pre, blocklist: ["arnaque"], trusted: ["@Claire_M"], floodLimitPerMinute: 2))
-        #expect(policy.initialState(for: post("Bienvenue"), banned: false, shownInLastMinute: 10).0 == .visible)
-        #expect(policy.initialState(for: post("une arnaque"), banned: false, shownInLastMinute: 0) == (.held, "blocklist: «arnaque»"))
-        #expect(policy.initialState(for: post("Bonjour", handle: "paul"), banned: false, shownInLastMinute: 0) == (.held, "pre-moderation"))
+        #expect(policy.initialState(for: post("Bienvenue"), authorKey: key(post("Bienvenue")), banned: false, shownInLastMinute: 10).0 == .visible)
+        #expect(policy.initialState(for: post("une arnaque"), authorKey: key(post("une arnaque")), banned: false, shownInLastMinute: 0) == (.held, "blocklist: «arnaque»"))
+        #expect(policy.initialState(for: post("Bonjour", handle: "paul"), authorKey: key(post("Bonjour", handle: "paul")), banned: false, shownInLastMinute: 0) == (.held, "pre-moderation"))
     }
 
     @Test func floodLimitAndBansHold() {
         let policy = ModerationPolicy(settings: ModerationSettings(blocklist: [], floodLimitPerMinute: 3))
-        #expect(policy.initialState(for: post("x"), banned: false, shownInLastMinute: 2).0 == .visible)
-        #expect(policy.initialState(for: post("x"), banned: false, shownInLastMinute: 3) == (.held, "flood limit"))
-        #expect(policy.initialState(for: post("x"), banned: true, shownInLastMinute: 0) == (.held, "banned author"))
+        #expect(policy.initialState(for: post("x"), authorKey: key(post("x")), banned: false, shownInLastMinute: 2).0 == .visible)
+        #expect(policy.initialState(for: post("x"), authorKey: key(post("x")), banned: false, shownInLastMinute: 3) == (.held, "flood limit"))
+        #expect(policy.initialState(for: post("x"), authorKey: key(post("x")), banned: true, shownInLastMinute: 0) == (.held, "banned author"))
     }
 }
 

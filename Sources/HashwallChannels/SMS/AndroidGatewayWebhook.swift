@@ -53,6 +53,7 @@ public struct AndroidGatewayWebhook: Sendable {
     /// - Throws: ``InvalidField`` naming the bad field.
     public func message(from body: [UInt8]) throws -> SMSMessage? {
         let delivery: Delivery
+        try JSONNesting.check(body)
         do {
             delivery = try JSONDecoder().decode(Delivery.self, from: Data(body))
         } catch let DecodingError.keyNotFound(key, context) {

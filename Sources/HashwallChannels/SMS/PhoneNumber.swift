@@ -40,7 +40,7 @@ public struct PhoneNumber: Sendable, Hashable, CustomStringConvertible {
 
     /// The author key bans, trust, the flood limit and dedupe go by: a digest, so the journal holds no number.
     public var authorKey: String {
-        "sms-" + SHA256.hash(data: Array(("hashwall-sms\u{0}" + self.e164).utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        AuthorKey.phoneIdentity(e164: self.e164)
     }
 
     public var description: String { self.masked }

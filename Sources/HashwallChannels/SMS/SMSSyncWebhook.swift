@@ -32,7 +32,7 @@ public struct SMSSyncWebhook: Sendable {
         guard let text = field("message") else { throw InvalidField("message", "is required") }
         var receivedAt: Date?
         if let stamp = field("sent_timestamp").flatMap(Double.init) {
-            receivedAt = Date(timeIntervalSince1970: stamp > 1e12 ? stamp / 1000 : stamp)  // seconds or milliseconds
+            receivedAt = try WireDate.plausible(stamp > 1e12 ? stamp / 1000 : stamp, field: "sent_timestamp")  // seconds or milliseconds
         }
         return SMSMessage(
             gateway: "smssync", messageID: id, from: try PhoneNumber(from, defaultCountryCode: self.defaultCountryCode, field: "from"), text: text,

@@ -79,7 +79,8 @@ public actor VonageAssembler: Service {
         if expected <= any.part.total { texts.append("…") }
         let joined = VonageWebhook.Part(
             messageID: "", from: any.part.from, text: texts.joined(), reference: any.part.reference, part: 1, total: 1)
-        let id = "concat-\(PhoneNumberDigest.short(any.part.from))-\(any.part.reference ?? "")"
+        // The same on a late redelivery, so it stays one post; keyed, so the public id says nothing of the number.
+        let id = "concat-" + self.journal.keyedDigest(any.part.from, any.part.reference ?? "")
         try await self.post(parts: [joined], id: id, receivedAt: ordered.map(\.value.receivedAt).min() ?? Date())
         let deletions = ordered.map { (Self.channel, "\(key)#\($0.key)", Data?.none) }
         try await self.journal.submit(JournalEntry(channelState: deletions)).wait()
@@ -90,12 +91,5 @@ public actor VonageAssembler: Service {
         let message = SMSMessage(gateway: "vonage", messageID: id, from: try PhoneNumber(part.from, field: "msisdn"), text: part.text)
         guard let post = self.rules.post(for: message) else { return }
         _ = try await self.intake.accept(post, channelName: Self.channel)
-    }
-}
-
-/// A short digest of a number, for ids that must not show it.
-enum PhoneNumberDigest {
-    static func short(_ e164: String) -> String {
-        String((try? PhoneNumber(e164, field: "n").authorKey.dropFirst(4).prefix(12)) ?? "unknown")
     }
 }

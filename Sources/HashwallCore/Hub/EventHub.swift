@@ -28,12 +28,31 @@ public final class EventHub: Service, Sendable {
 
     /// One encoded event: its number and its bytes, shared by every client.
     public struct Frame: Sendable {
+        /// What a public frame says of a post, so that a replay can leave out the content of a post that has
+        /// left the wall since.
+        public enum Effect: Sendable, Equatable {
+            /// The frame carries the post (`post`, `update`).
+            case shows(PostID)
+            /// The frame takes the post off (`remove`): it carries only the id.
+            case removes(PostID)
+        }
+
         public var number: Int64
         public var bytes: ByteBuffer
+        /// `nil` for frames that are replayed as they are (the moderators' stream).
+        public var effect: Effect?
 
-        public init(number: Int64, bytes: ByteBuffer) {
+        public init(number: Int64, bytes: ByteBuffer, effect: Effect? = nil) {
             self.number = number
             self.bytes = bytes
+            self.effect = effect
+        }
+
+        var postID: PostID? {
+            switch self.effect {
+            case .shows(let id), .removes(let id): id
+            case nil: nil
+            }
         }
     }
 
@@ -43,6 +62,9 @@ public final class EventHub: Service, Sendable {
         /// Every event of this stream numbered above this is still in `window`. Numbers have gaps (the other
         /// stream's events), so it is tracked, not derived from the window's first number.
         var replayableAfter: Int64 = 0
+        /// For each post that a frame in `window` names, the number of its newest such frame and whether that frame
+        /// took the post off the wall: then the post is not shown now, and a replay carries none of its content.
+        var latest: [PostID: (number: Int64, removed: Bool)] = [:]
         /// Clients, grouped by the event loop they are written on.
         var shards: [ObjectIdentifier: Shard] = [:]
         var attached: [Int: (shard: ObjectIdentifier, ended: AsyncStream<Void>.Continuation)] = [:]
@@ -57,9 +79,30 @@ public final class EventHub: Service, Sendable {
         func replay(after lastSeen: Int64?) -> [ByteBuffer] {
             guard let lastSeen, lastSeen != self.lastEvent else { return [] }
             if lastSeen >= self.replayableAfter && lastSeen < self.lastEvent {
-                return self.window.filter { $0.number > lastSeen }.map(\.bytes)
+                // Only what the wall shows now: a post hidden since is replayed as its `remove` alone, so the
+                // screen ends as a fresh one would, without ever receiving the hidden text.
+                return self.window.filter { frame in
+                    guard frame.number > lastSeen else { return false }
+                    guard case .shows(let id) = frame.effect else { return true }
+                    return self.latest[id]?.removed != true
+                }.map(\.bytes)
             }
             return [SSEFrame.reset(lastEvent: self.lastEvent)]
+        }
+
+        mutating func append(_ frames: [Frame], limit: Int) {
+            self.window.append(contentsOf: frames)
+            for frame in frames {
+                switch frame.effect {
+                case .shows(let id): self.latest[id] = (frame.number, false)
+                case .removes(let id): self.latest[id] = (frame.number, true)
+                case nil: break
+                }
+            }
+            while self.window.count > limit, let evicted = self.window.popFirst() {
+                self.replayableAfter = evicted.number
+                if let id = evicted.postID, self.latest[id]?.number == evicted.number { self.latest[id] = nil }
+            }
         }
     }
 
@@ -102,10 +145,7 @@ public final class EventHub: Service, Sendable {
     public func publish(_ frames: [Frame]) {
         guard let last = frames.last else { return }
         let clients = self.state.withLock { state in
-            state.window.append(contentsOf: frames)
-            while state.window.count > self.limits.replayWindow, let evicted = state.window.popFirst() {
-                state.replayableAfter = evicted.number
-            }
+            state.append(frames, limit: self.limits.replayWindow)
             state.lastEvent = max(state.lastEvent, last.number)
             self.fanOut(frames.map(\.bytes), in: state)
             return state.clientCount

@@ -37,11 +37,14 @@ public struct WallHubs: Sendable {
         for entry in entries {
             for event in entry.events {
                 guard let bytes = try? SSEFrame.encode(event, posts: &posts) else { continue }
-                wallFrames.append(.init(number: event.number, bytes: bytes))
-                if !entry.notForProjector.contains(event.number) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
+                let frame = EventHub.Frame(number: event.number, bytes: bytes, effect: event.effect)
+                wallFrames.append(frame)
+                if !entry.notForProjector.contains(event.number) { projectorFrames.append(frame) }
             }
             for event in entry.projectorEvents {
-                if let bytes = try? SSEFrame.encode(event, posts: &posts) { projectorFrames.append(.init(number: event.number, bytes: bytes)) }
+                if let bytes = try? SSEFrame.encode(event, posts: &posts) {
+                    projectorFrames.append(.init(number: event.number, bytes: bytes, effect: event.effect))
+                }
             }
             for event in entry.moderatorEvents {
                 if let frame = try? SSEFrame.encode(event, posts: &posts) {

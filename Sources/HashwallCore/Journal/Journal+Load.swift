@@ -142,6 +142,12 @@ extension Journal {
         try await self.pool.write { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)") }
     }
 
+    /// Makes every write fail (`refuse`) or succeed again, as a disk that turned read-only would (for tests: SQLite's
+    /// own `query_only` on the writer's connection).
+    public func refuseWrites(_ refuse: Bool) async throws {
+        try await self.pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA query_only = \(refuse ? "ON" : "OFF")") }
+    }
+
     /// Records a migration this version does not know, as a newer Hashwall would (for tests).
     public func recordForeignMigration(_ identifier: String) throws {
         try self.pool.write { db in

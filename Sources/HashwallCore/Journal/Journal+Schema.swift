@@ -59,6 +59,12 @@ extension Journal {
                     );
                     """)
         }
+        migrator.registerMigration("v4: the installation's secret for keyed digests") { db in
+            var random = SystemRandomNumberGenerator()
+            let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) })
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO channelState (channel, key, value) VALUES ('hashwall', 'installationSecret', ?)", arguments: [secret])
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Crypto
 import DequeModule
 import Foundation
 import GRDB
@@ -41,11 +42,15 @@ public final class Journal: Service, Sendable {
     let synchronous: Synchronous
     let checkpoints: Checkpoints
     let pool: DatabasePool
+    /// Random, made once per database: keys the digests that stand for something personal in public ids
+    /// (``keyedDigest(_:)``), so that nobody without the database can test guesses against them.
+    let installationSecret: SymmetricKey
     let hubs: WallHubs
     let metrics: WallMetrics
     let logger: Logger
     private let queue = Mutex<Queue>(Queue())
     let commits = Mutex(0)
+    private let failures = Mutex(0)
     private let wakeups: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
@@ -90,6 +95,11 @@ public final class Journal: Service, Sendable {
                 }
             }
             try migrator.migrate(self.pool)
+            let secret = try self.pool.read { db in
+                try Data.fetchOne(db, sql: "SELECT value FROM channelState WHERE channel = 'hashwall' AND key = 'installationSecret'")
+            }
+            guard let secret, secret.count >= 16 else { throw JournalError.unreadable(path: path, reason: "the installation secret is missing") }
+            self.installationSecret = SymmetricKey(data: secret)
         } catch let error as JournalError {
             throw error
         } catch let error as DatabaseError {
@@ -116,6 +126,17 @@ public final class Journal: Service, Sendable {
         }
         return pending
     }
+
+    /// A digest of `parts` keyed with this installation's secret, 24 hex digits: stable for this wall, and no help
+    /// to someone who guesses a phone number or an address (they would need the database).
+    public func keyedDigest(_ parts: String...) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(parts.joined(separator: "\u{0}").utf8), using: self.installationSecret)
+        return mac.prefix(12).map { AuthorKey.hex($0) }.joined()
+    }
+
+    /// How many commits have failed since start: a reader of memory compares it before and after to know whether
+    /// what it read may have been rolled back.
+    public var failedCommits: Int { self.failures.withLock { $0 } }
 
     /// Throws ``JournalError/overloaded(waiting:)`` when the queue is full; checked before merging, so a refused
     /// post leaves no trace in memory.
@@ -198,6 +219,7 @@ public final class Journal: Service, Sendable {
             } catch {
                 self.logger.error("journal write failed", metadata: ["error": "\(error)", "batch": "\(batch.count)"])
                 result = .failure(.writeFailed(path: self.path, reason: "\(error)"))
+                self.failures.withLock { $0 += 1 }
             }
         }
         self.metrics.commitBatchSize.record(batch.count)

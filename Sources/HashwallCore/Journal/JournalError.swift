@@ -8,6 +8,8 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
     case closed
     /// More entries wait for the disk than the queue holds: the caller should retry shortly.
     case overloaded(waiting: Int)
+    /// A commit failed and memory is being put back to what the database holds: retry shortly.
+    case recovering
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum JournalError: Error, Sendable, CustomStringConvertible {
             "the journal is closed"
         case .overloaded(let waiting):
             "the journal is overloaded (\(waiting) entries wait for the disk)"
+        case .recovering:
+            "a write failed and the wall is reloading what the database holds"
         }
     }
 }

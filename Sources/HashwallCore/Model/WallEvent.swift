@@ -25,4 +25,12 @@ public struct WallEvent: Sendable, Equatable {
         self.number = number
         self.change = change
     }
+
+    /// What the event does to its post, for the replay window.
+    var effect: EventHub.Frame.Effect {
+        switch self.change {
+        case .post(let post), .update(let post): .shows(post.id)
+        case .remove(let id): .removes(id)
+        }
+    }
 }

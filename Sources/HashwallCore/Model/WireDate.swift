@@ -18,8 +18,22 @@ public enum WireDate {
     /// Parses an ISO 8601 date-time with or without fractional seconds and with `Z` or an offset.
     /// - Throws: ``InvalidField`` naming `field` when `text` is not such a date.
     public static func parse(_ text: String, field: String) throws -> Date {
-        if let date = try? Self.whole.parse(text) { return date }
-        if let date = try? Self.fractional.parse(text) { return date }
-        throw InvalidField(field, "must be an ISO 8601 date-time such as 2026-12-02T09:41:07Z, got \(InvalidField.quote(text))")
+        guard text.utf8.count <= 64, let date = (try? Self.whole.parse(text)) ?? (try? Self.fractional.parse(text)) else {
+            throw InvalidField(field, "must be an ISO 8601 date-time such as 2026-12-02T09:41:07Z, got \(InvalidField.quote(text))")
+        }
+        return try Self.plausible(date.timeIntervalSince1970, field: field)
+    }
+
+    /// The dates a post may carry: from 2000 to 2100. Anything else (NaN, infinite, year 1 or 9999) is a mistake
+    /// or an attack, never a post's date.
+    public static let plausibleRange = 946_684_800.0...4_102_444_800.0
+
+    /// `seconds` since 1970 as a date, when finite and in ``plausibleRange``.
+    /// - Throws: ``InvalidField`` naming `field` otherwise.
+    public static func plausible(_ seconds: Double, field: String) throws -> Date {
+        guard seconds.isFinite, Self.plausibleRange.contains(seconds) else {
+            throw InvalidField(field, "is not a plausible date (2000 to 2100)")
+        }
+        return Date(timeIntervalSince1970: seconds)
     }
 }

@@ -22,6 +22,7 @@ extension Intake {
     /// - Throws: ``UnknownPost``, ``ModerationConflict``, ``JournalError``.
     public func moderate(_ id: PostID, _ action: PostAction, by moderator: String) async throws -> ModeratedPost {
         var stored = try await self.storedPost(id)
+        try self.checkWritable()
         let before = stored
         switch action {
         case .hide:
@@ -51,7 +52,7 @@ extension Intake {
         let inverse: AuditEntry.Inverse =
             [.pin, .unpin].contains(action) ? .pinned(id, before.post.pinned) : .states([id: before.moderation.state])
         self.record(action.auditAction, postID: id, summary: Self.summary(action.rawValue, before.post), inverse: inverse, by: moderator, in: &entry)
-        try await self.journal.submit(entry).wait()
+        try await self.commit(entry)
         return self.moderated(stored)
     }
 
@@ -59,6 +60,7 @@ extension Intake {
     /// many posts were hidden.
     public func ban(authorOf postID: PostID, by moderator: String) async throws -> Int {
         let stored = try await self.storedPost(postID)
+        try self.checkWritable()
         let authorKey = stored.moderation.authorKey
         var entry = JournalEntry()
         var previous: [PostID: PostState] = [:]
@@ -74,7 +76,7 @@ extension Intake {
         self.record(
             .ban, postID: postID, summary: "banned \(stored.post.author.name)", inverse: .banned(authorKey: authorKey, false, states: previous),
             by: moderator, in: &entry)
-        try await self.journal.submit(entry).wait()
+        try await self.commit(entry)
         return previous.count
     }
 
@@ -82,6 +84,7 @@ extension Intake {
     /// hidden (show them one by one, or undo the ban). Returns how many of their posts the moderators' list updates.
     public func unban(authorOf postID: PostID, by moderator: String) async throws -> Int {
         let stored = try await self.storedPost(postID)
+        try self.checkWritable()
         let authorKey = stored.moderation.authorKey
         guard self.bans.remove(authorKey) != nil else { throw ModerationConflict(description: "this author is not banned") }
         var entry = JournalEntry()
@@ -93,7 +96,7 @@ extension Intake {
         self.record(
             .unban, postID: postID, summary: "unbanned \(stored.post.author.name)", inverse: .banned(authorKey: authorKey, true, states: [:]),
             by: moderator, in: &entry)
-        try await self.journal.submit(entry).wait()
+        try await self.commit(entry)
         return posts.count
     }
 
@@ -104,11 +107,12 @@ extension Intake {
     /// - Throws: ``InvalidField`` naming the first bad field.
     public func updateSettings(_ settings: ModerationSettings, by moderator: String) async throws -> ModerationSettings {
         if let problem = settings.problems().first { throw problem }
+        try self.checkWritable()
         var entry = JournalEntry()
         let previous = self.policy.settings
         self.setSettings(settings, in: &entry)
         self.record(.settings, postID: nil, summary: Self.describeChange(from: previous, to: settings), inverse: .settings(previous), by: moderator, in: &entry)
-        try await self.journal.submit(entry).wait()
+        try await self.commit(entry)
         return settings
     }
 
@@ -118,22 +122,30 @@ extension Intake {
     /// Undoes `moderator`'s most recent action that is not yet undone. Returns that entry, marked undone.
     /// - Throws: ``ModerationConflict`` when there is nothing to undo.
     public func undo(by moderator: String) async throws -> AuditEntry {
-        guard let index = self.audit.firstIndex(where: { $0.moderator == moderator && !$0.undone && $0.inverse != nil }),
-            let inverse = self.audit[index].inverse
+        guard let target = self.audit.first(where: { $0.moderator == moderator && !$0.undone && $0.inverse != nil }), let inverse = target.inverse
         else { throw ModerationConflict(description: "nothing to undo") }
+        // Read every post it touches first (some may be on disk only): from here to the submission nothing waits,
+        // so no other change can be numbered and published between this undo's events.
+        var read: [PostID: StoredPost] = [:]
+        for id in inverse.postIDs { read[id] = try await self.storedPost(id) }
+        guard let index = self.audit.firstIndex(where: { $0.id == target.id }), !self.audit[index].undone else {
+            throw ModerationConflict(description: "that action was undone meanwhile")
+        }
+        try self.checkWritable()
         var entry = JournalEntry()
         switch inverse {
         case .states(let states):
-            try await self.restore(states, in: &entry)
+            self.restore(states, read: read, in: &entry)
         case .pinned(let id, let pinned):
-            var stored = try await self.storedPost(id)
-            let before = stored
-            stored.post.pinned = pinned
-            self.apply(stored, replacing: before, to: &entry)
+            if let before = self.store.stored(id) ?? read[id] {
+                var stored = before
+                stored.post.pinned = pinned
+                self.apply(stored, replacing: before, to: &entry)
+            }
         case .banned(let authorKey, let banned, let states):
             if banned { self.bans.insert(authorKey) } else { self.bans.remove(authorKey) }
             entry.bans = [(authorKey, banned)]
-            try await self.restore(states, in: &entry)
+            self.restore(states, read: read, in: &entry)
         case .settings(let settings):
             self.setSettings(settings, in: &entry)
         }
@@ -142,7 +154,7 @@ extension Intake {
         entry.audit.append(undone)
         entry.moderatorEvents.append(self.nextModeratorEvent(.audit(undone)))
         self.record(.undo, postID: undone.postID, summary: "undid: \(undone.summary)", inverse: nil, by: moderator, in: &entry)
-        try await self.journal.submit(entry).wait()
+        try await self.commit(entry)
         return undone
     }
 
@@ -155,10 +167,11 @@ extension Intake {
         return self.store.stored(id) ?? stored  // re-read: the await let other changes in
     }
 
-    private func restore(_ states: [PostID: PostState], in entry: inout JournalEntry) async throws {
-        for (id, state) in states {
-            var stored = try await self.storedPost(id)
-            let before = stored
+    /// Puts each post back in its state; `read`: the posts as read before (memory, being newer, wins).
+    private func restore(_ states: [PostID: PostState], read: [PostID: StoredPost], in entry: inout JournalEntry) {
+        for (id, state) in states.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            guard let before = self.store.stored(id) ?? read[id] else { continue }
+            var stored = before
             stored.moderation.state = state
             self.apply(stored, replacing: before, to: &entry)
         }
@@ -219,6 +232,17 @@ extension Intake {
         if old.projectorDelaySeconds != new.projectorDelaySeconds { parts.append("projector delay \(new.projectorDelaySeconds) s") }
         if old.floodLimitPerMinute != new.floodLimitPerMinute { parts.append("flood limit \(new.floodLimitPerMinute)/min") }
         return "settings: " + (parts.isEmpty ? "saved unchanged" : parts.joined(separator: ", "))
+    }
+}
+
+extension AuditEntry.Inverse {
+    /// The posts undoing this touches.
+    var postIDs: [PostID] {
+        switch self {
+        case .states(let states), .banned(_, _, let states): Array(states.keys)
+        case .pinned(let id, _): [id]
+        case .settings: []
+        }
     }
 }
 

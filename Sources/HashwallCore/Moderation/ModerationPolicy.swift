@@ -8,33 +8,31 @@ public struct ModerationPolicy: Sendable {
     public init(settings: ModerationSettings) {
         self.settings = settings
         self.blocklist = Blocklist(settings.blocklist)
-        self.trusted = Set(settings.trusted.map(Self.foldAuthor).filter { !$0.isEmpty })
+        // A number on the list is an SMS sender: it matches the digest that stands for the number.
+        self.trusted = Set(settings.trusted.map { AuthorKey.e164($0).map { AuthorKey.phoneIdentity(e164: $0) } ?? AuthorKey.foldHandle($0) }.filter { !$0.isEmpty })
     }
 
-    /// Whether `author` is on the trusted list (by handle or by name, `@` or not).
-    public func isTrusted(_ author: Author) -> Bool {
-        guard !self.trusted.isEmpty else { return false }
-        return self.trusted.contains(Self.foldAuthor(author.name)) || author.handle.map { self.trusted.contains(Self.foldAuthor($0)) } == true
+    /// Whether the author with `authorKey` (``AuthorKey``) is on the trusted list: by the identity their channel
+    /// vouches for (handle, `@` or not; phone number), never by the display name they chose.
+    public func isTrusted(authorKey: String) -> Bool {
+        guard !self.trusted.isEmpty, let identity = AuthorKey.verifiedIdentity(authorKey) else { return false }
+        return self.trusted.contains(identity)
     }
 
-    /// The state `post` starts in and, when held, why. A banned author or a blocklisted word holds the post
-    /// whoever wrote it; trusted authors skip pre-moderation and the flood limit.
+    /// The state `post` by `authorKey` starts in (or, for an edit, moves to) and, when held, why. A banned author
+    /// or a blocklisted word holds the post whoever wrote it; trusted authors skip pre-moderation and the flood limit.
     /// `foldedText`: the post's text already folded, when the caller has it.
-    public func initialState(for post: Post, foldedText: String? = nil, banned: Bool, shownInLastMinute: Int) -> (PostState, String?) {
+    public func initialState(
+        for post: Post, authorKey: String, foldedText: String? = nil, banned: Bool, shownInLastMinute: Int
+    ) -> (PostState, String?) {
         if banned { return (.held, "banned author") }
         let texts = [foldedText ?? TextNormaliser.fold(post.text), TextNormaliser.fold(post.author.name)]
         if let word = self.blocklist.firstMatch(inFolded: texts) { return (.held, "blocklist: «\(word)»") }
-        if self.isTrusted(post.author) { return (.visible, nil) }
+        if self.isTrusted(authorKey: authorKey) { return (.visible, nil) }
         if self.settings.mode(for: post.channel) == .pre { return (.held, "pre-moderation") }
         if self.settings.floodLimitPerMinute > 0 && shownInLastMinute >= self.settings.floodLimitPerMinute {
             return (.held, "flood limit")
         }
         return (.visible, nil)
-    }
-
-    static func foldAuthor(_ text: String) -> String {
-        var folded = TextNormaliser.fold(text)
-        while folded.hasPrefix("@") { folded.removeFirst() }
-        return folded
     }
 }

@@ -47,9 +47,9 @@ public struct DedupeKey: Sendable, Hashable {
         DedupeKey(rule: .source, parts: [id.rawValue])
     }
 
-    /// The same author (their identity folded) writing the same folded text.
+    /// The same author (their identity folded, `@alice` as `alice`) writing the same folded text.
     public static func authorText(author: String, foldedText: String, scope: String?) -> DedupeKey {
-        DedupeKey(rule: .authorText, parts: [scope ?? "", TextNormaliser.fold(author), foldedText])
+        DedupeKey(rule: .authorText, parts: [scope ?? "", AuthorKey.foldHandle(author), foldedText])
     }
 
     /// The same long text, whoever wrote it and on whichever channel; matched only within a window.

@@ -12,7 +12,7 @@ public struct PreparedPost: Sendable {
     public var contentKeys: [DedupeKey]
     /// What this post reposts, when it is a repost: the original's id, or the key of its author and text.
     public var repostTarget: RepostTarget?
-    /// `channel:identity`: who wrote it, for bans, trust and the flood limit (see ``Moderation/authorKey``).
+    /// Who wrote it, for bans, trust and the flood limit (see ``AuthorKey``).
     public var authorKey: String
     /// See ``Moderation/contact``.
     public var contact: String?
@@ -32,7 +32,7 @@ public struct PreparedPost: Sendable {
         let handle = incoming.author.handle.map { TextNormaliser.normalise($0).replacingOccurrences(of: "\n", with: " ") }
         let scan = TextScanner.scan(text)
         // A date in the future would pin a post on top of the wall: no post is newer than its arrival.
-        let createdAt = min(incoming.createdAt ?? receivedAt, receivedAt)
+        let createdAt = min(try incoming.createdAt.map { try WireDate.plausible($0.timeIntervalSince1970, field: "createdAt") } ?? receivedAt, receivedAt)
         self.post = Post(
             id: incoming.id, channel: incoming.channel,
             author: Author(name: name, handle: handle?.isEmpty == true ? nil : handle),
@@ -42,7 +42,11 @@ public struct PreparedPost: Sendable {
         let folded = TextNormaliser.fold(text)
         self.foldedText = folded
         let identity = incoming.authorKey ?? self.post.author.handle ?? name
-        self.authorKey = incoming.channel.rawValue + ":" + TextNormaliser.fold(identity)
+        if let verified = incoming.authorKey ?? self.post.author.handle {
+            self.authorKey = AuthorKey.verified(channel: incoming.channel, identity: verified)
+        } else {
+            self.authorKey = AuthorKey.unverified(channel: incoming.channel, name: name)
+        }
         self.contact = incoming.contact
         var keys = [DedupeKey.authorText(author: identity, foldedText: folded, scope: incoming.dedupeScope)]
         if folded.count >= Self.longTextMinimum {

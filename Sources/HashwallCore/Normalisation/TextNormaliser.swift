@@ -41,17 +41,22 @@ public enum TextNormaliser {
     }
 
     /// The comparison form of already normalised text: lower case, accents removed, all white space as one
-    /// space. `#CapComNét` and `#capcomnet` fold to the same string.
+    /// space. `#CapComNét` and `#capcomnet` fold to the same string. Hostile spellings fold too: invisible format
+    /// characters (soft hyphen, zero-width joiners, word joiners, bidi marks, tag characters) are dropped, so they
+    /// cannot split a word; compatibility forms (full-width, mathematical, circled letters, ligatures) become
+    /// their plain letters, and common Cyrillic and Greek look-alikes become the Latin letters they imitate.
     public static func fold(_ text: String) -> String {
         Self.isASCII(text) ? Self.foldASCII(text) : Self.foldScalars(text)
     }
 
-    /// ``fold(_:)`` for any text: decomposes, drops the marks, lowers each scalar, recomposes.
+    /// ``fold(_:)`` for any text: decomposes (compatibility), drops marks and format characters, lowers each
+    /// scalar, maps look-alikes, recomposes. Linear in the text's length.
     static func foldScalars(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var pendingSpace = false
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            if scalar.properties.generalCategory == .nonspacingMark { continue }
+        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
+            let category = scalar.properties.generalCategory
+            if category == .nonspacingMark || category == .format || category == .enclosingMark { continue }
             if scalar.properties.isWhitespace {
                 pendingSpace = !out.isEmpty
                 continue
@@ -60,10 +65,23 @@ public enum TextNormaliser {
                 out.append(" ")
                 pendingSpace = false
             }
-            out.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                out.append(Self.lookAlikes[lower] ?? lower)
+            }
         }
         return String(out).precomposedStringWithCanonicalMapping
     }
+
+    /// Lower-case Cyrillic and Greek letters that read as Latin ones (Unicode's confusables for these scripts,
+    /// the common part): `раураl` must not pass for something other than `paypal` on a blocklist.
+    static let lookAlikes: [Unicode.Scalar: Unicode.Scalar] = [
+        // Cyrillic
+        "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y",
+        "х": "x", "ѕ": "s", "і": "i", "ї": "i", "ј": "j", "ԁ": "d", "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ү": "y", "ɡ": "g",
+        // Greek
+        "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+        "ω": "w", "ς": "c",
+    ]
 
     static func isASCII(_ text: String) -> Bool {
         text.utf8.allSatisfy { $0 < 0x80 }

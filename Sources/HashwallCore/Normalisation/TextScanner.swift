@@ -53,11 +53,18 @@ public enum TextScanner {
             end += 1
         }
         // Trailing punctuation belongs to the sentence, and a closing bracket only when it opens nowhere in the URL.
+        // The brackets are counted once, so a URL followed by thousands of `)` costs no more than as many letters.
+        var opening = 0
+        var closing = 0
+        for scalar in s[start..<end] {
+            if scalar == "(" { opening += 1 } else if scalar == ")" { closing += 1 }
+        }
         while end > start + prefix.unicodeScalars.count {
             let last = s[end - 1]
             if ".,;:!?…'’".unicodeScalars.contains(last) {
                 end -= 1
-            } else if last == ")" && s[start..<end].filter({ $0 == "(" }).count < s[start..<end].filter({ $0 == ")" }).count {
+            } else if last == ")" && opening < closing {
+                closing -= 1
                 end -= 1
             } else {
                 break

@@ -96,8 +96,12 @@ public struct PostStore: Sendable {
         let post = incoming.post
         let sourceKey = DedupeKey.source(post.id)
 
-        // 1. The same source item again: refresh what may have been edited.
+        // 1. The same source item again: refresh what may have been edited, but only from its own author (an id
+        //    reused by someone else never rewrites a post).
         if var slot = self.slots[post.id] {
+            guard slot.moderation.authorKey == incoming.authorKey else {
+                return MergeResult(outcome: .duplicate(post.id), learnedKeys: [])
+            }
             for key in incoming.contentKeys where self.keys[key] == nil {
                 learned.append(self.remember(RememberedKey(key: key, postID: post.id, createdAt: slot.post.createdAt)))
             }

@@ -141,6 +141,7 @@ struct ModerationRoutes {
     /// Decodes a small JSON body; problems become ``InvalidField``s naming the field.
     static func decode<T: Decodable>(_ request: Request, context: HashwallRequestContext) async throws -> T {
         let bytes = try await request.collectBody(limit: context.maxUploadSize)
+        try JSONNesting.check(bytes)
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))
         } catch let error as DecodingError {

@@ -89,6 +89,7 @@ struct HookRoutes {
             fields = FormBody.parse(Array((request.uri.query ?? "").utf8)) ?? []
         } else if request.mediaType == "application/json" {
             let body = try await Self.body(request)
+            do { try JSONNesting.check(body) } catch let problem as InvalidField { throw self.malformed("vonage", problem) }
             guard let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
                 throw self.malformed("vonage", InvalidField("body", "is not a JSON object"))
             }

@@ -19,6 +19,7 @@ struct IngestBody: Decodable {
     /// Decodes `bytes`; every problem becomes an ``InvalidField`` naming the field.
     static func decode(_ bytes: [UInt8]) throws -> IngestBody {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw InvalidField("body", "is not valid UTF-8") }
+        try JSONNesting.check(bytes)
         do {
             return try JSONDecoder().decode(IngestBody.self, from: Data(bytes))
         } catch let error as DecodingError {
