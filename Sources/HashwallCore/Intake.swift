@@ -29,6 +29,7 @@ public actor Intake {
     /// When each author's visible posts were accepted in the last minute, for the flood limit.
     /// When each author's shown posts were shown, the last minute only (oldest first): the flood limit's count.
     var shown: [String: Deque<Date>] = [:]
+    var shownSweepAt = 4096
     /// Visible posts the projector gets only at this time (the projector delay), by id.
     var projectorDue: [PostID: Date] = [:]
     /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
@@ -95,6 +96,7 @@ public actor Intake {
                     }
                 }
                 self.store.update(stored)
+                _ = self.store.evictBeyondLimit()  // now that its state is known (it is journaled either way)
                 entry.added = [stored]
                 entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
             }
@@ -303,6 +305,12 @@ public actor Intake {
     }
 
     private func shownInLastMinute(_ authorKey: String, now: Date) -> Int {
+        // Bounded: once many authors are counted, those with nothing in the last minute are forgotten (the
+        // threshold doubles past what stays, so the sweeps cost a constant per post).
+        if self.shown.count > self.shownSweepAt {
+            self.shown = self.shown.filter { $0.value.last.map { now.timeIntervalSince($0) <= 60 } ?? false }
+            self.shownSweepAt = max(4096, self.shown.count * 2)
+        }
         guard var times = self.shown[authorKey] else { return 0 }
         while let oldest = times.first, now.timeIntervalSince(oldest) > 60 { times.removeFirst() }
         self.shown[authorKey] = times.isEmpty ? nil : times

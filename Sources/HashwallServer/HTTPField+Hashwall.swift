@@ -7,6 +7,7 @@ extension HTTPField.Name {
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let xForwardedProto = HTTPField.Name("X-Forwarded-Proto")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
     static let xTwilioSignature = HTTPField.Name("X-Twilio-Signature")!
     static let xSignature = HTTPField.Name("X-Signature")!
     static let xTimestamp = HTTPField.Name("X-Timestamp")!

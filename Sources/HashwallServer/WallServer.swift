@@ -18,11 +18,17 @@ public struct WallServer: Sendable {
     public var retryMilliseconds: Int
     public var smsHooks: SMSHooks
     public var metrics: WallMetrics
+    /// Whose requests are whose (`server.trustedProxies`), and how many event streams each may hold open.
+    public var addresses: ClientAddresses
+    public var streams: StreamAdmission
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
-        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding, logo: LogoFile? = nil
+        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding, logo: LogoFile? = nil,
+        addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission()
     ) {
+        self.addresses = addresses
+        self.streams = streams
         self.logo = logo
         self.metrics = metrics
         self.smsHooks = smsHooks
@@ -40,16 +46,20 @@ public struct WallServer: Sendable {
     /// The router with every route of the public contract (DESIGN.md) that exists so far.
     public func router() -> Router<HashwallRequestContext> {
         let router = Router(context: HashwallRequestContext.self)
+        let failures = AuthFailureLimiter()
         // The public stream comes before the middlewares, which Hummingbird applies only to routes added after
         // them: each would keep one more async frame (about 1 KiB) suspended under every open stream, and this
         // route sets the security headers itself and throws nothing for the error middleware to turn into JSON.
-        EventStreamRoute(hub: self.hubs.wall, projectorHub: self.hubs.projector, retryMilliseconds: self.retryMilliseconds).add(to: router)
+        EventStreamRoute(
+            hub: self.hubs.wall, projectorHub: self.hubs.projector, retryMilliseconds: self.retryMilliseconds,
+            admission: (self.streams, self.addresses)
+        ).add(to: router)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
-        PostRoutes(intake: self.intake, ingestToken: self.ingestToken).add(to: router)
+        PostRoutes(intake: self.intake, ingestToken: self.ingestToken, failures: failures, addresses: self.addresses).add(to: router)
         ModerationRoutes(
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
-            retryMilliseconds: self.retryMilliseconds
+            retryMilliseconds: self.retryMilliseconds, failures: failures, addresses: self.addresses
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)

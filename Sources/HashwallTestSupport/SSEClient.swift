@@ -33,7 +33,9 @@ public actor SSEClient {
     }
 
     /// Connects to `url`, sending `Last-Event-ID` when given. Returns once the response head has arrived.
-    public static func connect(to url: String, lastEventID: String? = nil, bearer: String? = nil, closeAfter: Bool = false) async throws -> SSEClient {
+    public static func connect(
+        to url: String, lastEventID: String? = nil, bearer: String? = nil, closeAfter: Bool = false, headers: [(String, String)] = []
+    ) async throws -> SSEClient {
         // The shared client needs no shutdown; each open stream holds its own connection from its pool.
         let client = HTTPClient.shared
         var request = HTTPClientRequest(url: url)
@@ -41,6 +43,7 @@ public actor SSEClient {
         if let lastEventID { request.headers.add(name: "Last-Event-ID", value: lastEventID) }
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
         if closeAfter { request.headers.add(name: "Connection", value: "close") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         let response = try await client.execute(request, timeout: .hours(1))
         let sse = SSEClient(client: client, status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
         await sse.start(response.body)

@@ -235,3 +235,25 @@ import Testing
 private func post(_ id: String, handle: String, _ text: String) -> IncomingPost {
     IncomingPost(id: PostID(id), channel: ChannelKind(rawValue: String(id.prefix { $0 != ":" })) ?? .api, author: Author(name: handle, handle: handle), text: text)
 }
+
+@Suite struct BoundedUnderAttackTests {
+    @Test func heldPostsBeyondTheMemoryBoundStayOnDiskAndTheConsolePagesThem() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        let limits = StoreLimits(maxPosts: 5, maxRememberedKeys: 10_000)
+        let settings = ModerationSettings(mode: .pre, blocklist: [])
+        try await withWall(path: path, limits: limits, settings: settings) { intake, _, _ in
+            for i in 0..<40 { _ = try await intake.accept(post("x:\(i)", handle: "flood\(i)", "message \(i)")) }
+            #expect(await intake.count <= 5)
+            let held = try await intake.moderatorSnapshot(limit: 100, states: [.held]).posts.map(\.stored.post.id.rawValue)
+            #expect(held.count == 40 && held.first == "x:39" && held.last == "x:0", "\(held)")
+            // The oldest, on disk only, can still be approved.
+            _ = try await intake.moderate(PostID("x:0"), .approve, by: "Alice")
+            #expect(try await intake.visiblePost(PostID("x:0"))?.text == "message 0")
+        }
+        try await withWall(path: path, limits: limits, settings: settings) { (intake: Intake, _: WallHubs, _: Journal) async throws in
+            #expect(await intake.count <= 5, "a restart loads only the newest held posts")
+            #expect(try await intake.moderatorSnapshot(limit: 100, states: [.held]).posts.count == 39)
+        }
+    }
+}

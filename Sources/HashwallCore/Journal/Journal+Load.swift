@@ -3,7 +3,7 @@ import GRDB
 import Synchronization
 
 extension Journal {
-    /// What start-up restores: the newest posts (and every held or pinned one), the newest keys, the counters,
+    /// What start-up restores: the newest posts (and the newest held ones, and every pinned one), the newest keys, the counters,
     /// and the moderators' state.
     public struct WorkingSet: Sendable {
         public var posts: [StoredPost]
@@ -32,9 +32,10 @@ extension Journal {
                     db,
                     sql: """
                         SELECT * FROM (SELECT * FROM post ORDER BY createdAt DESC, arrival DESC LIMIT ?)
-                        UNION SELECT * FROM post WHERE state = 'held' OR pinned = 1
+                        UNION SELECT * FROM (SELECT * FROM post WHERE state = 'held' ORDER BY createdAt DESC, arrival DESC LIMIT ?)
+                        UNION SELECT * FROM post WHERE pinned = 1
                         """,
-                    arguments: [limits.maxPosts])
+                    arguments: [limits.maxPosts, limits.maxPosts])
                 let posts = try postRows.map(Self.decodeStored)
                 let keyRows = try Row.fetchAll(
                     db, sql: "SELECT key, postID, createdAt FROM dedupeKey ORDER BY rowid DESC LIMIT ?", arguments: [limits.maxRememberedKeys])

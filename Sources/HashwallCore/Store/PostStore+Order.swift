@@ -31,6 +31,7 @@ extension PostStore {
     /// Takes back a new post whose write failed: the post and the keys it taught, so a retry is new again.
     public mutating func forget(_ id: PostID, keys: [DedupeKey]) {
         if let slot = self.slots.removeValue(forKey: id) {
+            if slot.moderation.state == .held { self.heldCount -= 1 }
             let index = self.position(of: slot)
             if index < self.order.count, self.order[index] == id { self.order.remove(at: index) } else { self.order.removeAll { $0 == id } }
         }
@@ -40,23 +41,30 @@ extension PostStore {
     }
 
     mutating func insert(_ slot: Slot) {
+        if slot.moderation.state == .held { self.heldCount += 1 }
         self.slots[slot.post.id] = slot
         self.order.insert(slot.post.id, at: self.position(of: slot))
     }
 
-    /// Removes the oldest posts beyond `limits.maxPosts`, but never a pinned or held one (the projector and the
-    /// moderators still need them); their keys stay remembered.
-    mutating func evictBeyondLimit() -> [PostID] {
+    /// Removes the oldest posts beyond `limits.maxPosts`, but never a pinned one (the projector needs it) nor a held
+    /// one while no more than `limits.maxPosts` are held (the moderators' queue); their keys stay remembered. Past
+    /// that, a flood of held posts stays on disk, oldest first, and the console pages them from there.
+    /// `keeping`: a post just added, whose state its caller is still deciding (it goes at the next eviction if due).
+    mutating func evictBeyondLimit(keeping: PostID? = nil) -> [PostID] {
         var evicted: [PostID] = []
         var index = 0
         while self.order.count > self.limits.maxPosts && index < self.order.count {
             let id = self.order[index]
-            if let slot = self.slots[id], slot.post.pinned || slot.moderation.state == .held {
+            if id == keeping {
+                index += 1
+                continue
+            }
+            if let slot = self.slots[id], slot.post.pinned || (slot.moderation.state == .held && self.heldCount <= self.limits.maxPosts) {
                 index += 1
                 continue
             }
             self.order.remove(at: index)
-            self.slots[id] = nil
+            if self.slots.removeValue(forKey: id)?.moderation.state == .held { self.heldCount -= 1 }
             evicted.append(id)
         }
         return evicted

@@ -50,6 +50,8 @@ public struct PostStore: Sendable {
     /// Post ids, oldest first by (`createdAt`, arrival).
     var order: [PostID] = []
     var keys: [DedupeKey: RememberedKey] = [:]
+    /// Held posts in memory: up to `limits.maxPosts` of them are kept whatever their age, the older stay on disk.
+    var heldCount = 0
     /// Keys in the order they were learned; the oldest are forgotten first past `limits.maxRememberedKeys`.
     var keyAge: Deque<DedupeKey> = []
     public private(set) var lastArrival: Int64
@@ -80,6 +82,7 @@ public struct PostStore: Sendable {
         var updated = stored
         updated.arrival = current.arrival
         updated.post.createdAt = current.post.createdAt
+        self.heldCount += (updated.moderation.state == .held ? 1 : 0) - (current.moderation.state == .held ? 1 : 0)
         self.slots[stored.post.id] = updated
         return true
     }
@@ -145,7 +148,8 @@ public struct PostStore: Sendable {
         for key in newKeys {
             learned.append(self.remember(RememberedKey(key: key, postID: post.id, createdAt: post.createdAt)))
         }
-        _ = self.evictBeyondLimit()
+        // Never the post just added: its caller has yet to moderate and journal it.
+        _ = self.evictBeyondLimit(keeping: post.id)
         return MergeResult(outcome: .added(post), learnedKeys: learned)
     }
 

@@ -56,29 +56,3 @@ public final class ModeratorAccounts: Sendable {
         self.sessions.withLock { _ = $0.removeValue(forKey: id) }
     }
 }
-
-/// Failed logins per client address: at most `limit` in `window` seconds; beyond, the address waits.
-final class LoginRateLimiter: Sendable {
-    let limit: Int
-    let window: TimeInterval
-    private let failures = Mutex<[String: [Date]]>([:])
-
-    init(limit: Int = 5, window: TimeInterval = 60) {
-        self.limit = limit
-        self.window = window
-    }
-
-    /// Seconds `address` must wait before trying again, or `nil` when it may try now.
-    func waitTime(for address: String, now: Date = Date()) -> Int? {
-        self.failures.withLock { failures in
-            let recent = (failures[address] ?? []).filter { now.timeIntervalSince($0) < self.window }
-            failures[address] = recent.isEmpty ? nil : recent
-            guard recent.count >= self.limit, let oldest = recent.first else { return nil }
-            return max(1, Int((self.window - now.timeIntervalSince(oldest)).rounded(.up)))
-        }
-    }
-
-    func recordFailure(for address: String) {
-        self.failures.withLock { $0[address, default: []].append(Date()) }
-    }
-}

@@ -10,11 +10,20 @@ struct ModeratorAuthMiddleware: RouterMiddleware {
     let accounts: ModeratorAccounts
     /// The origin people use when it differs from the Host header (behind a proxy), from `server.publicURL`.
     let publicOrigin: String?
+    /// Wrong bearer tokens count as failed logins of the address (a session cookie is 256 random bits, and a stale
+    /// one after a restart is no attack).
+    let failures: AuthFailureLimiter
+    let addresses: ClientAddresses
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") {
-            guard let name = self.accounts.moderator(forToken: String(header.dropFirst(7))) else { throw UnauthorizedError() }
+            let address = self.addresses.client(request, context: context)
+            try self.failures.check(address)
+            guard let name = self.accounts.moderator(forToken: String(header.dropFirst(7))) else {
+                self.failures.recordFailure(for: address)
+                throw UnauthorizedError()
+            }
             context.moderator = name
             return try await next(request, context)
         }

@@ -9,14 +9,16 @@ struct ModerationRoutes {
     let intake: Intake
     let hubs: WallHubs
     let accounts: ModeratorAccounts
-    let limiter = LoginRateLimiter()
     let publicOrigin: String?
     let retryMilliseconds: Int
+    let failures: AuthFailureLimiter
+    let addresses: ClientAddresses
 
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api/moderation")
         api.post("login", use: self.login)
-        let guarded = api.group().add(middleware: ModeratorAuthMiddleware(accounts: self.accounts, publicOrigin: self.publicOrigin))
+        let guarded = api.group().add(middleware: ModeratorAuthMiddleware(
+                accounts: self.accounts, publicOrigin: self.publicOrigin, failures: self.failures, addresses: self.addresses))
         guarded.get("session", use: self.session)
         guarded.post("logout", use: self.logout)
         guarded.get("posts", use: self.posts)
@@ -36,7 +38,8 @@ struct ModerationRoutes {
     struct Who: Encodable { var moderator: String }
 
     @Sendable func login(_ request: Request, context: HashwallRequestContext) async throws -> Response {
-        if let wait = self.limiter.waitTime(for: context.clientAddress) {
+        let address = self.addresses.client(request, context: context)
+        if let wait = self.failures.waitTime(for: address) {
             throw APIError(.tooManyRequests, "too many failed logins; try again in \(wait) s", retryAfter: wait)
         }
         if request.headers[.origin] != nil, !ModeratorAuthMiddleware.sameOrigin(request, publicOrigin: self.publicOrigin) {
@@ -44,7 +47,7 @@ struct ModerationRoutes {
         }
         let body: Login = try await Self.decode(request, context: context)
         guard let name = self.accounts.moderator(forToken: body.token) else {
-            self.limiter.recordFailure(for: context.clientAddress)
+            self.failures.recordFailure(for: address)
             throw UnauthorizedError()
         }
         let session = self.accounts.openSession(for: name)

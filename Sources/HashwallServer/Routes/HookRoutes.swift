@@ -1,3 +1,4 @@
+import DequeModule
 import CoreMetrics
 import Foundation
 import HashwallChannels
@@ -38,11 +39,22 @@ public struct SMSHooks: Sendable {
 }
 
 /// Senders already thanked (in memory: after a restart a sender may be thanked once more).
+/// Bounded: past `capacity` senders the first thanked are forgotten (and would be thanked again).
 final class ThankedSenders: Sendable {
-    private let keys = Mutex<Set<String>>([])
+    let capacity: Int
+    private let keys = Mutex<(set: Set<String>, order: Deque<String>)>(([], []))
+
+    init(capacity: Int = 100_000) { self.capacity = capacity }
 
     /// Whether `key` is thanked for the first time now.
-    func firstTime(_ key: String) -> Bool { self.keys.withLock { $0.insert(key).inserted } }
+    func firstTime(_ key: String) -> Bool {
+        self.keys.withLock { keys in
+            guard keys.set.insert(key).inserted else { return false }
+            keys.order.append(key)
+            while keys.order.count > self.capacity, let oldest = keys.order.popFirst() { keys.set.remove(oldest) }
+            return true
+        }
+    }
 }
 
 struct HookRoutes {

@@ -7,13 +7,15 @@ import NIOCore
 struct PostRoutes {
     let intake: Intake
     let ingestToken: String
+    let failures: AuthFailureLimiter
+    let addresses: ClientAddresses
 
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api")
         api.get("posts", use: self.listPosts)
         api.get("posts/{id}", use: self.onePost)
         api.group("ingest")
-            .add(middleware: BearerTokenMiddleware(expected: self.ingestToken))
+            .add(middleware: BearerTokenMiddleware(expected: self.ingestToken, failures: self.failures, addresses: self.addresses))
             .post(use: self.ingest)
     }
 

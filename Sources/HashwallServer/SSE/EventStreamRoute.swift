@@ -16,6 +16,8 @@ struct EventStreamRoute {
     var projectorHub: EventHub?
     /// The reconnection delay suggested to browsers.
     let retryMilliseconds: Int
+    /// Limits on open streams (public streams only: moderators are few and known).
+    var admission: (streams: StreamAdmission, addresses: ClientAddresses)?
 
     /// The stream's own headers and the security headers: `/events` is registered before the router's
     /// middlewares (see ``WallServer/router()``), so it sets them itself.
@@ -41,13 +43,21 @@ struct EventStreamRoute {
         let retry = SSEFrame.retry(milliseconds: self.retryMilliseconds)
         let channel = context.channel
         let closeAfterResponse = request.headers[.connection]?.lowercased() == "close"
+        let admitted = try self.admission.map { admission in
+            let address = admission.addresses.client(request, context: context)
+            try admission.streams.admit(address)
+            return (admission.streams, address)
+        }
         return Response(
             status: .ok, headers: Self.headers,
             body: ResponseBody { _ in
                 // The head is queued on the loop before this runs, so the hub's writes follow it.
                 let client = ChannelClient(channel: channel, queueLimit: hub.limits.clientQueue)
                 let attachment = hub.attach(client, after: lastSeen, first: retry)
-                channel.closeFuture.whenComplete { _ in attachment.cancel() }
+                channel.closeFuture.whenComplete { _ in
+                    attachment.cancel()
+                    if let admitted { admitted.0.release(admitted.1) }
+                }
                 // A client that leaves half-closes first: close the stream then, not at the next failed write.
                 try? await channel.eventLoop.submit {
                     try channel.pipeline.syncOperations.addHandler(

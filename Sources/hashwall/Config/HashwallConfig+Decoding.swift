@@ -69,7 +69,8 @@ extension HashwallConfig {
         "event": ["name": [:], "hashtags": [:]] as [String: Any],
         "server": [
             "host": [:], "port": [:], "publicURL": [:], "idleTimeoutSeconds": [:], "sseRetryMilliseconds": [:],
-            "heartbeatSeconds": [:], "replayWindow": [:], "clientQueue": [:],
+            "heartbeatSeconds": [:], "replayWindow": [:], "clientQueue": [:], "maxStreamsPerAddress": [:], "maxStreams": [:],
+            "trustedProxies": [:],
         ] as [String: Any],
         "channels": [
                 "demo": ["enabled": [:], "intervalSeconds": [:]] as [String: Any],

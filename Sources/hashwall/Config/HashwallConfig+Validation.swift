@@ -20,6 +20,8 @@ extension HashwallConfig {
         check(self.server.heartbeatSeconds > 0, "server.heartbeatSeconds: must be more than 0, got \(self.server.heartbeatSeconds)")
         check(self.server.replayWindow >= 1, "server.replayWindow: must be at least 1, got \(self.server.replayWindow)")
         check(self.server.clientQueue >= 8, "server.clientQueue: must be at least 8, got \(self.server.clientQueue)")
+        check(self.server.maxStreamsPerAddress >= 1, "server.maxStreamsPerAddress: must be at least 1, got \(self.server.maxStreamsPerAddress)")
+        check(self.server.maxStreams >= 1, "server.maxStreams: must be at least 1, got \(self.server.maxStreams)")
         check(self.channels.demo.intervalSeconds > 0, "channels.demo.intervalSeconds: must be more than 0, got \(self.channels.demo.intervalSeconds)")
         check(["post", "pre"].contains(self.moderation.mode), "moderation.mode: must be \"post\" or \"pre\", got \"\(self.moderation.mode)\"")
         for (channel, mode) in self.moderation.channelModes {

@@ -25,6 +25,13 @@ struct HashwallConfig: Codable, Sendable, Equatable {
         var replayWindow = 4096
         /// Frames a client may fall behind before it is dropped (it reconnects and replays).
         var clientQueue = 512
+        /// Open event streams one client address may hold (429 beyond): generous, as a venue's Wi-Fi may put
+        /// hundreds of phones behind one address.
+        var maxStreamsPerAddress = 500
+        /// Open event streams in all (503 beyond).
+        var maxStreams = 20_000
+        /// Reverse proxies whose `X-Forwarded-For` names the client (for the per-address limits); none by default.
+        var trustedProxies: [String] = []
     }
 
     struct Channels: Codable, Sendable, Equatable {

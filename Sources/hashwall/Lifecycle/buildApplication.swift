@@ -73,7 +73,9 @@ func buildApplication(
             howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language,
             followerURL: config.server.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }, accentColor: config.wall.accentColor,
             logoURL: logo == nil ? nil : "/logo"),
-        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks, metrics: metrics, logo: logo)
+        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks, metrics: metrics, logo: logo,
+        addresses: ClientAddresses(trustedProxies: config.server.trustedProxies),
+        streams: StreamAdmission(perAddress: config.server.maxStreamsPerAddress, total: config.server.maxStreams))
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
