@@ -8,7 +8,7 @@ APT_PACKAGES := libsqlite3-dev libqrencode-dev
 # The tests also drive real pages in headless Chromium over WebDriver, and read QR codes back with zbarimg.
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools
 
-.PHONY: all deps test-deps install-packages build run test release fuzz bench bench-full bench-ingest bench-browser soak clean
+.PHONY: all deps test-deps install-packages build run test release fuzz bench bench-full bench-ingest bench-browser bench-text soak clean
 
 all: build
 
@@ -59,6 +59,13 @@ bench: deps
 	bench/run.sh $(BENCH_REPS) c1k c5k10
 	bench/ingest.sh
 	python3 bench/browser.py
+	@$(MAKE) --no-print-directory bench-text
+
+# The text path of a post (normalise, scan, fold, blocklist) on pathological 20,000-character texts beside plain
+# letters: a linear scanner keeps every ratio near 1.
+bench-text: deps
+	HASHWALL_BENCHMARKS=1 $(SWIFT) build -c release --product TextScanBench
+	HASHWALL_BENCHMARKS=1 $(SWIFT) run -c release --skip-build TextScanBench
 
 bench-full: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
@@ -86,10 +93,10 @@ soak: deps
 	$(SWIFT) build -c release
 	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py
 
-# Fuzzes each SMS webhook parser with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
+# Fuzzes each SMS webhook parser, the ingest body and the text normaliser/scanner with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
 # .build-fuzz/crashes/. Prints each target's executions per second and whether it crashed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync
+FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync FuzzIngest FuzzText
 fuzz: deps
 	HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address $(addprefix --product ,$(firstword $(FUZZ_TARGETS)))
 	for t in $(wordlist 2,9,$(FUZZ_TARGETS)); do HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product $$t || exit 1; done

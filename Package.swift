@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "HashwallCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -100,6 +101,7 @@ let package = Package(
             name: "HashwallTestSupport",
             dependencies: [
                 "HashwallCore",
+                "HashwallChannels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -115,13 +117,17 @@ let package = Package(
         ),
         .testTarget(
             name: "HashwallChannelsTests",
-            dependencies: ["HashwallChannels", "HashwallCore", "HashwallTestSupport"],
+            dependencies: [
+                "HashwallChannels", "HashwallCore", "HashwallTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HashwallServerTests",
             dependencies: [
-                "HashwallServer", "HashwallCore", "HashwallTestSupport",
+                "HashwallServer", "HashwallChannels", "HashwallCore", "HashwallTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -145,10 +151,16 @@ let package = Package(
 // libFuzzer supplies `main`, so they are parsed as libraries.
 if Context.environment["HASHWALL_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: swiftSettings))
-    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync"] {
+    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync", "FuzzIngest", "FuzzText"] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["HashwallChannels", "FuzzSupport"], path: "Fuzz/\(name)", exclude: ["seeds"],
                 swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]))
     }
+}
+
+// Benchmark drivers, built only by `make bench-text` (HASHWALL_BENCHMARKS=1), in release.
+if Context.environment["HASHWALL_BENCHMARKS"] == "1" {
+    package.targets.append(
+        .executableTarget(name: "TextScanBench", dependencies: ["HashwallCore"], path: "Benchmarks/TextScanBench", swiftSettings: swiftSettings))
 }

@@ -73,16 +73,35 @@ public actor Intake {
     /// Accepts one post from outside. Returns the id of the wall's post it became or merged into, once durable.
     /// A new post starts visible or held, as the moderation settings say; an edit of a post goes through the same
     /// rules, and one that would be held takes the post off the wall until a moderator approves it.
+    /// Normalising and scanning run on the caller's task, outside the actor.
     /// - Throws: ``InvalidField`` for content that can't be shown; ``JournalError`` when it could not be stored
     ///   (then nothing of it stays in memory).
-    public func accept(_ incoming: IncomingPost, channelName: String? = nil) async throws -> PostID {
-        let now = Date()
-        let prepared = try PreparedPost(incoming, receivedAt: now)
+    public nonisolated func accept(_ incoming: IncomingPost, channelName: String? = nil) async throws -> PostID {
+        let prepared = try PreparedPost(incoming, receivedAt: Date())
+        return try await self.accept([prepared], channelName: channelName ?? incoming.channel.rawValue)[0]
+    }
+
+    /// Accepts a batch of posts from one channel and, in the same journal transaction, that channel's state
+    /// (`channelState`: its cursor, set, or deleted when `nil`): after a crash either both are on disk or neither,
+    /// so a pulling channel neither skips nor repeats. Returns each post's id on the wall, in order, once durable.
+    /// - Throws: ``JournalError`` when it could not be stored (then nothing of it stays in memory).
+    public func accept(_ batch: [PreparedPost], channelName: String, channelState: [(key: String, value: Data?)] = []) async throws -> [PostID] {
         try self.checkWritable()
         try self.journal.checkCapacity()
+        let now = Date()
+        var entry = JournalEntry(channelState: channelState.map { (channelName, $0.key, $0.value) })
+        let ids = batch.map { self.stage($0, now: now, into: &entry) }
+        try await self.commit(entry)
+        self.status.recordPosts(channelName, count: batch.count, at: Date())
+        return ids
+    }
+
+    /// Merges `prepared` into memory, moderates it, and adds what must be written and published to `entry`.
+    /// Returns the id of the wall's post it became or merged into.
+    private func stage(_ prepared: PreparedPost, now: Date, into entry: inout JournalEntry) -> PostID {
         let previous = self.store.stored(prepared.post.id)
         let result = self.store.merge(prepared)
-        var entry = JournalEntry(keys: result.learnedKeys)
+        entry.keys += result.learnedKeys
         switch result.outcome {
         case .added(let post):
             if var stored = self.store.stored(post.id) {
@@ -97,7 +116,7 @@ public actor Intake {
                 }
                 self.store.update(stored)
                 _ = self.store.evictBeyondLimit()  // now that its state is known (it is journaled either way)
-                entry.added = [stored]
+                entry.added.append(stored)
                 entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
             }
             self.metrics.postsAccepted[post.channel]?.increment()
@@ -109,7 +128,7 @@ public actor Intake {
             }
         case .reposted(let post):
             if let stored = self.store.stored(post.id) {
-                entry.changed = [stored]
+                entry.changed.append(stored)
                 if stored.moderation.state == .visible {
                     let event = self.nextEvent(.update(post))
                     entry.events.append(event)
@@ -121,8 +140,6 @@ public actor Intake {
         case .duplicate:
             self.metrics.duplicatesMerged.increment()
         }
-        try await self.commit(entry)
-        self.status.recordPost(channelName ?? incoming.channel.rawValue, at: Date())
         return result.outcome.postID
     }
 

@@ -1,4 +1,5 @@
 import HashwallCore
+import HashwallChannels
 import Testing
 
 @testable import HashwallServer

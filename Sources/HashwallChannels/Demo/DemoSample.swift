@@ -16,10 +16,11 @@ public struct DemoSample: Sendable, Decodable, Equatable {
         try JSONDecoder().decode([DemoSample].self, from: Data(PackageResources.demo_posts_json))
     }
 
-    /// The post this item becomes in loop `loop` of run `run`: fresh ids and a fresh dedupe scope each loop,
-    /// so the loop shows again while duplicates and reposts inside one loop still merge.
-    public func incoming(index: Int, loop: Int, run: String) -> IncomingPost {
-        let prefix = "demo:\(run)-\(loop)-"
+    /// The post this item (at `index`) becomes in loop `loop`: fresh ids and a fresh dedupe scope each loop, so the
+    /// loop shows again while duplicates and reposts inside one loop still merge. `run`, when not empty, sets the
+    /// ids of one run apart.
+    public func incoming(index: Int, loop: Int, run: String = "") -> IncomingPost {
+        let prefix = run.isEmpty ? "demo:\(loop)-" : "demo:\(run)-\(loop)-"
         return IncomingPost(
             id: PostID(prefix + "\(index)"), channel: self.channel, author: self.author, text: self.text,
             url: self.url, repostOf: self.repostOf.map { PostID(prefix + "\($0)") }, dedupeScope: prefix)

@@ -17,9 +17,28 @@ public struct WallMetrics: Sendable {
     let factory: any MetricsFactory
 
     /// What happened to webhook requests, per gateway (`twilio`, `vonage`, `smssync`, `android`) and outcome
-    /// (`accepted`, `ignored`, `bad_signature`, `malformed`).
-    public func webhook(_ gateway: String, _ outcome: String) -> Counter {
-        Counter(label: "hashwall_sms_webhooks_total", dimensions: [("gateway", gateway), ("outcome", outcome)], factory: self.factory)
+    /// (`accepted`, `ignored`, `bad_signature`, `malformed`): `hashwall_webhooks_total{channel="sms.twilio",outcome}`,
+    /// and for the SMS gateways also the first series, `hashwall_sms_webhooks_total{gateway,outcome}`.
+    public func webhook(_ gateway: String, _ outcome: String) -> WebhookCounter {
+        WebhookCounter(counters: [
+            Counter(label: "hashwall_webhooks_total", dimensions: [("channel", "sms." + gateway), ("outcome", outcome)], factory: self.factory),
+            Counter(label: "hashwall_sms_webhooks_total", dimensions: [("gateway", gateway), ("outcome", outcome)], factory: self.factory),
+        ])
+    }
+
+    /// Posts a channel delivered: `hashwall_channel_posts_total{channel}`.
+    public func channelPosts(_ channel: String) -> Counter {
+        Counter(label: "hashwall_channel_posts_total", dimensions: [("channel", channel)], factory: self.factory)
+    }
+
+    /// Failures of a channel (each retry counts): `hashwall_channel_errors_total{channel}`.
+    public func channelErrors(_ channel: String) -> Counter {
+        Counter(label: "hashwall_channel_errors_total", dimensions: [("channel", channel)], factory: self.factory)
+    }
+
+    /// A channel's state: 0 starting, 1 running, 2 failing, 3 stopped (`hashwall_channel_state{channel}`).
+    public func channelState(_ channel: String) -> Gauge {
+        Gauge(label: "hashwall_channel_state", dimensions: [("channel", channel)], factory: self.factory)
     }
 
     /// Metrics that go nowhere, for tests of the core.
@@ -41,5 +60,14 @@ public struct WallMetrics: Sendable {
         self.slowClientsDropped = Counter(label: "hashwall_sse_slow_clients_dropped_total", factory: factory)
         self.commitBatchSize = Recorder(label: "hashwall_journal_commit_batch_size", factory: factory)
         self.commitLatency = Timer(label: "hashwall_journal_commit_duration_seconds", factory: factory)
+    }
+}
+
+/// One webhook outcome, counted in every series that names it.
+public struct WebhookCounter: Sendable {
+    let counters: [Counter]
+
+    public func increment() {
+        for counter in self.counters { counter.increment() }
     }
 }

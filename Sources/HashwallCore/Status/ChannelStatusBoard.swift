@@ -16,8 +16,12 @@ public final class ChannelStatusBoard: Sendable {
         public var errors: Int = 0
         /// Requests refused for a bad or missing signature (webhooks).
         public var signatureFailures: Int = 0
+        /// Times a pulled channel started again after a failure.
+        public var reconnects: Int = 0
+        /// When a failing channel tries again (while it backs off).
+        public var nextRetryAt: Date?
 
-        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors, signatureFailures }
+        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors, signatureFailures, reconnects, nextRetryAt }
 
         /// Dates as the rest of the API writes them (ISO 8601), absent values as `null`.
         public func encode(to encoder: any Encoder) throws {
@@ -28,6 +32,8 @@ public final class ChannelStatusBoard: Sendable {
             try container.encode(self.lastError, forKey: .lastError)
             try container.encode(self.errors, forKey: .errors)
             try container.encode(self.signatureFailures, forKey: .signatureFailures)
+            try container.encode(self.reconnects, forKey: .reconnects)
+            try container.encode(self.nextRetryAt.map(WireDate.format), forKey: .nextRetryAt)
         }
     }
 
@@ -59,12 +65,46 @@ public final class ChannelStatusBoard: Sendable {
         }
     }
 
-    /// Counts a post accepted from `channel`.
-    public func recordPost(_ channel: String, at date: Date) {
+    /// Counts `count` posts accepted from `channel`.
+    public func recordPosts(_ channel: String, count: Int = 1, at date: Date) {
+        guard count > 0 else { return }
         self.statuses.withLock { statuses in
             var status = statuses[channel] ?? Status(state: .running)
-            status.posts += 1
+            status.posts += count
             status.lastPostAt = date
+            statuses[channel] = status
+        }
+    }
+
+    /// A pulled channel failed with `error` and tries again at `retryAt` (`nil`: never, for a fatal error: `stopped`).
+    public func failed(_ channel: String, error: String, retryAt: Date?) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .failing)
+            status.state = retryAt == nil ? .stopped : .failing
+            status.lastError = error
+            status.errors += 1
+            status.nextRetryAt = retryAt
+            statuses[channel] = status
+        }
+    }
+
+    /// A pulled channel starts again after a failure.
+    public func reconnecting(_ channel: String) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .starting)
+            status.reconnects += 1
+            status.nextRetryAt = nil
+            statuses[channel] = status
+        }
+    }
+
+    /// A channel works (again): `running`, its last error cleared.
+    public func healthy(_ channel: String) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .running)
+            status.state = .running
+            status.lastError = nil
+            status.nextRetryAt = nil
             statuses[channel] = status
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HashwallChannels
 import HashwallCore
 import Hummingbird
 import NIOCore

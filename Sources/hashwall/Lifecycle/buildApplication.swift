@@ -51,15 +51,12 @@ func buildApplication(
         status.set(name, .running)
     }
 
-    var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices
+    var sources: [any PulledSource] = []
     if config.channels.demo.enabled {
-        let samples = try DemoSample.bundled()
-        services.append(
-            DemoChannel(
-                samples: samples, intake: intake, interval: .milliseconds(Int64(config.channels.demo.intervalSeconds * 1000)),
-                status: status, logger: logger))
-        status.set("demo", .starting)
+        sources.append(DemoSource(samples: try DemoSample.bundled(), interval: .milliseconds(Int64(config.channels.demo.intervalSeconds * 1000))))
     }
+    let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
+    let services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
 
     let publicOrigin = config.server.publicURL.flatMap(URL.init(string:)).flatMap { url -> String? in
         guard let scheme = url.scheme, let host = url.host else { return nil }

@@ -2,9 +2,10 @@ import Crypto
 import Foundation
 import HashwallCore
 
-/// The JSON body of `POST /api/ingest` (DESIGN.md), checked field by field.
-struct IngestBody: Decodable {
-    struct AuthorBody: Decodable {
+/// The JSON body of `POST /api/ingest` (DESIGN.md), checked field by field. Parsing is a pure function of the
+/// bytes, so it is fuzzed without a server (`make fuzz`).
+public struct IngestBody: Decodable, Sendable {
+    public struct AuthorBody: Decodable, Sendable {
         var name: String
         var handle: String?
     }
@@ -17,7 +18,7 @@ struct IngestBody: Decodable {
     var repostOf: String?
 
     /// Decodes `bytes`; every problem becomes an ``InvalidField`` naming the field.
-    static func decode(_ bytes: [UInt8]) throws -> IngestBody {
+    public static func decode(_ bytes: [UInt8]) throws -> IngestBody {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw InvalidField("body", "is not valid UTF-8") }
         try JSONNesting.check(bytes)
         do {
@@ -28,7 +29,7 @@ struct IngestBody: Decodable {
     }
 
     /// The post this body describes. Without an `id`, the id comes from the content, so the same body twice is one post.
-    func incoming() throws -> IncomingPost {
+    public func incoming() throws -> IncomingPost {
         if let id, id.isEmpty || id.count > 256 || id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             throw InvalidField("id", "must be 1 to 256 characters without control characters")
         }
@@ -52,7 +53,7 @@ struct IngestBody: Decodable {
         return "h" + digest.prefix(10).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
     }
 
-    static func invalidField(_ error: DecodingError) -> InvalidField {
+    public static func invalidField(_ error: DecodingError) -> InvalidField {
         func path(_ codingPath: [any CodingKey], _ key: (any CodingKey)? = nil) -> String {
             let keys = codingPath + (key.map { [$0] } ?? [])
             return keys.isEmpty ? "body" : keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
