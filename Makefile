@@ -8,7 +8,7 @@ APT_PACKAGES := libsqlite3-dev libqrencode-dev
 # The tests also drive real pages in headless Chromium over WebDriver, and read QR codes back with zbarimg.
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools
 
-.PHONY: all deps test-deps install-packages build run test release fuzz bench bench-full bench-ingest bench-browser bench-text soak clean
+.PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text soak clean
 
 all: build
 
@@ -38,6 +38,15 @@ run: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# House rules as a tool: the toolchain's swift-format with the checked-in .swift-format. `make lint` fails on any
+# difference (CI runs it); `make format` rewrites the files.
+SWIFT_FORMAT_PATHS := Sources Tests Benchmarks Fuzz Package.swift
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_FORMAT_PATHS)
+
+format:
+	$(SWIFT) format format --in-place --recursive $(SWIFT_FORMAT_PATHS)
 
 # One self-contained binary (static Swift runtime; pages and demo sample embedded) in dist/.
 release: deps

@@ -43,6 +43,7 @@ for (name, text) in inputs {
     baseline = baseline ?? micros
     let chars = text.count
     print(
-        name.padding(toLength: 12, withPad: " ", startingAt: 0), String(format: "%7d   %12.0f %36.1f %10.2f", chars, micros, micros * 1000 / Double(chars), micros / baseline!))
+        name.padding(toLength: 12, withPad: " ", startingAt: 0),
+        String(format: "%7d   %12.0f %36.1f %10.2f", chars, micros, micros * 1000 / Double(chars), micros / baseline!))
 }
 print("Reproduce: make bench-text")

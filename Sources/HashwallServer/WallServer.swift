@@ -23,8 +23,10 @@ public struct WallServer: Sendable {
     public var streams: StreamAdmission
 
     public init(
-        intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard, registry: PrometheusCollectorRegistry, ingestToken: String,
-        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding, logo: LogoFile? = nil,
+        intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard,
+        registry: PrometheusCollectorRegistry, ingestToken: String,
+        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding,
+        logo: LogoFile? = nil,
         addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission()
     ) {
         self.addresses = addresses
@@ -63,7 +65,7 @@ public struct WallServer: Sendable {
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)
-        HookRoutes(intake: self.intake, hooks: self.smsHooks, status: self.status, metrics: self.metrics).add(to: router)
+        HookRoutes(intake: self.intake, channels: self.smsHooks.channels, status: self.status, metrics: self.metrics).add(to: router)
         PageRoutes().add(to: router)
         return router
     }

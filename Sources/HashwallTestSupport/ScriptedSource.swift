@@ -23,22 +23,25 @@ public final class ScriptedSource: PulledSource, Sendable {
     struct Crash: Error, CustomStringConvertible { var description: String }
 
     public let name: String
-    private let state: Mutex<(runs: [[Step]], cursors: [Data?], starts: [ContinuousClock.Instant])>
+    private let state: Mutex<(runs: [[Step]], cursors: [Data?], starts: [ContinuousClock.Instant], dates: [Date])>
 
     public init(name: String, runs: [[Step]]) {
         self.name = name
-        self.state = Mutex((runs, [], []))
+        self.state = Mutex((runs, [], [], []))
     }
 
     /// The cursor each run started from, in order.
     public var cursors: [Data?] { self.state.withLock { $0.cursors } }
     /// When each run started.
     public var starts: [ContinuousClock.Instant] { self.state.withLock { $0.starts } }
+    /// When each run started, by the wall clock (to compare with an upstream's reset time).
+    public var startDates: [Date] { self.state.withLock { $0.dates } }
 
     public func run(from cursor: Data?, deliver: @Sendable (SourceBatch) async throws -> Void) async throws {
         let steps = self.state.withLock { state -> [Step] in
             state.cursors.append(cursor)
             state.starts.append(.now)
+            state.dates.append(Date())
             return state.runs.isEmpty ? [] : state.runs.removeFirst()
         }
         for step in steps {

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A client that opens `GET path`, with a tiny receive buffer, and then never reads: the slow projector on a

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A W3C WebDriver client for headless Chromium through Debian's `chromedriver`: enough to open pages, run
@@ -51,7 +51,9 @@ public final class WebDriver: Sendable {
                     "browserName": "chrome",
                     "goog:chromeOptions": [
                         "binary": "/usr/bin/chromium",
-                        "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height + 200)"],
+                        "args": [
+                            "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height + 200)",
+                        ],
                         "mobileEmulation": [
                             "deviceMetrics": ["width": width, "height": height, "pixelRatio": phone ? 3 : 1, "mobile": phone, "touch": phone]
                         ],
@@ -125,7 +127,9 @@ public struct Browser: Sendable {
     /// A PNG of the window, for test artefacts.
     public func screenshot() async throws -> Data {
         let value = try await self.driver.request(.GET, "/session/\(self.session)/screenshot")
-        guard let base64 = value["value"] as? String, let data = Data(base64Encoded: base64) else { throw WebDriver.Failure(description: "no screenshot") }
+        guard let base64 = value["value"] as? String, let data = Data(base64Encoded: base64) else {
+            throw WebDriver.Failure(description: "no screenshot")
+        }
         return data
     }
 
@@ -140,9 +144,13 @@ public struct Browser: Sendable {
     /// A PNG of the first element matching `css`, as the page draws it.
     public func screenshot(of css: String) async throws -> Data {
         let found = try await self.driver.request(.POST, "/session/\(self.session)/element", ["using": "css selector", "value": css])
-        guard let element = found["element-6066-11e4-a52e-4f735466cecf"] as? String else { throw WebDriver.Failure(description: "no \(css): \(found)") }
+        guard let element = found["element-6066-11e4-a52e-4f735466cecf"] as? String else {
+            throw WebDriver.Failure(description: "no \(css): \(found)")
+        }
         let value = try await self.driver.request(.GET, "/session/\(self.session)/element/\(element)/screenshot")
-        guard let base64 = value["value"] as? String, let data = Data(base64Encoded: base64) else { throw WebDriver.Failure(description: "no screenshot of \(css)") }
+        guard let base64 = value["value"] as? String, let data = Data(base64Encoded: base64) else {
+            throw WebDriver.Failure(description: "no screenshot of \(css)")
+        }
         return data
     }
 

@@ -23,7 +23,9 @@ import Testing
         ]
         #expect(docs.isSigned(url: "https://mycompany.com/myapp.php?foo=1&bar=2", fields: fields, signature: "0/KCTR6DLpKmkAf8muzZqo1nDgQ="))
         // The same URL with its default port is accepted too, as Twilio's validator does.
-        #expect(webhook.isSigned(url: "https://wall.example.org:443/hooks/sms/twilio", fields: self.twilioFields, signature: "MjP2EWuQDGPY9Xid5lXlajbSAP8="))
+        #expect(
+            webhook.isSigned(
+                url: "https://wall.example.org:443/hooks/sms/twilio", fields: self.twilioFields, signature: "MjP2EWuQDGPY9Xid5lXlajbSAP8="))
     }
 
     @Test func formBodiesDecodePlusAsSpaceAndPercentEscapes() throws {
@@ -107,7 +109,8 @@ import Testing
         #expect(VonageWebhook.signature(vendor, secret: secret, method: .md5hash) == "d2e7b1dc968737c5998ad624e02f90b7")
         #expect(VonageWebhook.signature(vendor, secret: secret, method: .md5) == "ddebd46008c2d4e93cce578a332a52d5")
         #expect(VonageWebhook.signature(vendor, secret: secret, method: .sha1) == "27d0d05c2876c7cb1720dbcdba4d492e1e55c09a")
-        #expect(VonageWebhook.signature(vendor, secret: secret, method: .sha256) == "ddb8397c2b90aac7f3882d306475c9a5058c92322eef43c92b298b6e0fc0d330")
+        #expect(
+            VonageWebhook.signature(vendor, secret: secret, method: .sha256) == "ddb8397c2b90aac7f3882d306475c9a5058c92322eef43c92b298b6e0fc0d330")
         let ampersands: [(name: String, value: String)] = [
             ("keyword", "TEST"), ("message-timestamp", "2017-04-04 22:57:47"), ("messageId", "0B00000042AC53BD"), ("msisdn", "14843472194"),
             ("nonce", "929d6744-bd28-42c8-b6cf-31d5b4f43732"), ("text", "Test with & and ="), ("timestamp", "1491346667"), ("to", "12192259404"),
@@ -139,5 +142,49 @@ import Testing
             try webhook.part(from: self.ours + [("concat", "true"), ("concat-ref", "42"), ("concat-total", "3"), ("concat-part", "4")])
         }
         #expect(try webhook.part(from: [("messageId", "1"), ("msisdn", "33612345642"), ("type", "binary")]) == nil)
+    }
+}
+
+/// The webhook seam without a server: verify and parse are plain functions of the request's values.
+@Suite struct WebhookChannelTests {
+    let rules = SMSRules()
+
+    @Test func smsSyncVerifiesItsSecretAndParsesItsFormAndAnswersInItsOwnJSON() throws {
+        let channel = SMSSyncChannel(webhook: SMSSyncWebhook(secret: "s3cret"), rules: self.rules)
+        let form = "from=%2B33612345678&message=Bonjour+%23capcomnet&message_id=m-9&secret=s3cret"
+        let request = WebhookRequest(
+            method: "post", url: "http://wall/hooks/sms/smssync", headers: ["Content-Type": "application/x-www-form-urlencoded; charset=utf-8"],
+            body: Array(form.utf8))
+        try channel.verify(request)
+        let message = try #require(try channel.parse(request))
+        #expect(message.text == "Bonjour #capcomnet" && message.messageID == "m-9" && message.from.e164 == "+33612345678")
+        var forged = request
+        forged.body = Array(form.replacingOccurrences(of: "s3cret", with: "guess").utf8)
+        #expect(throws: WebhookFailure.self) { try channel.verify(forged) }
+        #expect(channel.response(to: .refused("wrong or missing secret"))?.status == 403)
+        var json = request
+        json.headers["content-type"] = "application/json"
+        do {
+            _ = try channel.parse(json)
+            Issue.record("a JSON body was parsed as a form")
+        } catch {
+            guard case .unsupportedMediaType = error else {
+                Issue.record("\(error)")
+                return
+            }
+        }
+    }
+
+    @Test func androidParsesItsJSONAndIgnoresOtherEvents() throws {
+        let channel = AndroidGatewayChannel(webhook: AndroidGatewayWebhook(signingKey: nil), rules: self.rules)
+        let received =
+            #"{"event":"sms:received","id":"e1","payload":{"messageId":"m1","message":"Salut","phoneNumber":"+33612345678","receivedAt":"2026-12-02T09:41:07.000+01:00"}}"#
+        let request = WebhookRequest(
+            method: "POST", url: "http://wall/hooks/sms/android", headers: ["content-type": "application/json"], body: Array(received.utf8))
+        try channel.verify(request)
+        #expect(try channel.parse(request)?.text == "Salut")
+        let other = WebhookRequest(
+            method: "POST", url: "http://wall/hooks/sms/android", body: Array(#"{"event":"sms:sent","id":"e2","payload":{}}"#.utf8))
+        #expect(try channel.parse(other) == nil)
     }
 }

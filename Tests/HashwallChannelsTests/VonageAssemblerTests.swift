@@ -20,7 +20,8 @@ import Testing
             defer { group.cancelAll() }
             let start = Date()
             for number in [1, 3] {
-                let part = VonageWebhook.Part(messageID: "m\(number)", from: "+33611112222", text: "partie \(number) ", reference: "9", part: number, total: 4)
+                let part = VonageWebhook.Part(
+                    messageID: "m\(number)", from: "+33611112222", text: "partie \(number) ", reference: "9", part: number, total: 4)
                 try await assembler.accept(part, now: start)
             }
             try await assembler.sweep(now: start.addingTimeInterval(30))

@@ -15,7 +15,6 @@ func ids(_ frames: [ByteBuffer]) -> [String] {
     }
 }
 
-
 @Suite struct EventHubTests {
     let hub = EventHub(limits: .init(replayWindow: 5, clientQueue: 4), metrics: .discarding, logger: Logger(label: "test"))
 

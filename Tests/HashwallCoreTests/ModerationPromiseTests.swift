@@ -93,12 +93,14 @@ import Testing
         let directory = try TemporaryDirectory()
         let settings = ModerationSettings(mode: .pre, blocklist: [], trusted: ["Claire_M", "+33 6 12 34 56 78"])
         try await withWall(path: directory.file("wall.sqlite"), settings: settings) { intake, _, _ in
-            _ = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Claire_M", handle: "imposteur"), text: "un"))
+            _ = try await intake.accept(
+                IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Claire_M", handle: "imposteur"), text: "un"))
             _ = try await intake.accept(IncomingPost(id: PostID("api:2"), channel: .api, author: Author(name: "Claire_M"), text: "deux"))
             _ = try await intake.accept(IncomingPost(id: PostID("x:3"), channel: .x, author: Author(name: "C", handle: "@claire_m"), text: "trois"))
             let number = AuthorKey.phoneIdentity(e164: "+33612345678")
             _ = try await intake.accept(
-                IncomingPost(id: PostID("sms:4"), channel: .sms, author: Author(name: "SMS", handle: "+33 6 •• •• •• 78"), text: "quatre", authorKey: number))
+                IncomingPost(
+                    id: PostID("sms:4"), channel: .sms, author: Author(name: "SMS", handle: "+33 6 •• •• •• 78"), text: "quatre", authorKey: number))
             // Same masked number, another phone: not trusted.
             _ = try await intake.accept(
                 IncomingPost(
@@ -141,7 +143,8 @@ import Testing
             let seen = { @Sendable () async throws -> [String] in
                 try await intake.moderatorSnapshot(limit: 10, states: Set(PostState.allCases)).posts.map {
                     let s = $0.stored
-                    return "\(s.post.id) \(s.post.text) \(s.moderation.state) \(s.moderation.heldBecause ?? "") \(s.post.pinned) \(s.post.reposts) \($0.authorBanned)"
+                    return
+                        "\(s.post.id) \(s.post.text) \(s.moderation.state) \(s.moderation.heldBecause ?? "") \(s.post.pinned) \(s.post.reposts) \($0.authorBanned)"
                 }
             }
             let audit = { @Sendable () async in await intake.auditEntries(limit: 10).map { "\($0.id) \($0.action) \($0.undone) \($0.summary)" } }
@@ -233,7 +236,9 @@ import Testing
 }
 
 private func post(_ id: String, handle: String, _ text: String) -> IncomingPost {
-    IncomingPost(id: PostID(id), channel: ChannelKind(rawValue: String(id.prefix { $0 != ":" })) ?? .api, author: Author(name: handle, handle: handle), text: text)
+    IncomingPost(
+        id: PostID(id), channel: ChannelKind(rawValue: String(id.prefix { $0 != ":" })) ?? .api, author: Author(name: handle, handle: handle),
+        text: text)
 }
 
 @Suite struct BoundedUnderAttackTests {

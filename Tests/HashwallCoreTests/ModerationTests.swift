@@ -31,20 +31,35 @@ import Testing
     }
 
     func key(_ post: Post) -> String {
-        post.author.handle.map { AuthorKey.verified(channel: post.channel, identity: $0) } ?? AuthorKey.unverified(channel: post.channel, name: post.author.name)
+        post.author.handle.map { AuthorKey.verified(channel: post.channel, identity: $0) }
+            ?? AuthorKey.unverified(channel: post.channel, name: post.author.name)
     }
 
     @Test func preModeHoldsAndChannelOverridesWin() {
         let policy = ModerationPolicy(settings: ModerationSettings(mode: .post, channelModes: ["sms": .pre], blocklist: []))
-        #expect(policy.initialState(for: post("Bonjour", channel: .sms), authorKey: key(post("Bonjour", channel: .sms)), banned: false, shownInLastMinute: 0).0 == .held)
-        #expect(policy.initialState(for: post("Bonjour", channel: .mastodon), authorKey: key(post("Bonjour", channel: .mastodon)), banned: false, shownInLastMinute: 0).0 == .visible)
+        #expect(
+            policy.initialState(
+                for: post("Bonjour", channel: .sms), authorKey: key(post("Bonjour", channel: .sms)), banned: false, shownInLastMinute: 0
+            ).0 == .held)
+        #expect(
+            policy.initialState(
+                for: post("Bonjour", channel: .mastodon), authorKey: key(post("Bonjour", channel: .mastodon)), banned: false, shownInLastMinute: 0
+            ).0 == .visible)
     }
 
     @Test func trustedAuthorsSkipPreModerationAndFloodButNotTheBlocklist() {
-        let policy = ModerationPolicy(settings: ModerationSettings(mode: .pre, blocklist: ["arnaque"], trusted: ["@Claire_M"], floodLimitPerMinute: 2))
+        let policy = ModerationPolicy(
+            settings: ModerationSettings(mode: .pre, blocklist: ["arnaque"], trusted: ["@Claire_M"], floodLimitPerMinute: 2))
         #expect(policy.initialState(for: post("Bienvenue"), authorKey: key(post("Bienvenue")), banned: false, shownInLastMinute: 10).0 == .visible)
-        #expect(policy.initialState(for: post("une arnaque"), authorKey: key(post("une arnaque")), banned: false, shownInLastMinute: 0) == (.held, "blocklist: «arnaque»"))
-        #expect(policy.initialState(for: post("Bonjour", handle: "paul"), authorKey: key(post("Bonjour", handle: "paul")), banned: false, shownInLastMinute: 0) == (.held, "pre-moderation"))
+        #expect(
+            policy.initialState(for: post("une arnaque"), authorKey: key(post("une arnaque")), banned: false, shownInLastMinute: 0) == (
+                .held, "blocklist: «arnaque»"
+            ))
+        #expect(
+            policy.initialState(
+                for: post("Bonjour", handle: "paul"), authorKey: key(post("Bonjour", handle: "paul")), banned: false, shownInLastMinute: 0) == (
+                    .held, "pre-moderation"
+                ))
     }
 
     @Test func floodLimitAndBansHold() {
@@ -60,11 +75,14 @@ import Testing
         let directory = try TemporaryDirectory()
         let path = directory.file("wall.sqlite")
         try await withWall(path: path) { intake, _, _ in
-            let id = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Troll", handle: "troll"), text: "spam spam"))
+            let id = try await intake.accept(
+                IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Troll", handle: "troll"), text: "spam spam"))
             _ = try await intake.moderate(id, .hide, by: "Alice")
             #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
-            _ = try await intake.accept(IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Troll", handle: "troll"), text: "spam spam !"))
-            _ = try await intake.accept(IncomingPost(id: PostID("x:2"), channel: .x, author: Author(name: "P", handle: "p"), text: "RT @troll: spam spam !"))
+            _ = try await intake.accept(
+                IncomingPost(id: PostID("x:1"), channel: .x, author: Author(name: "Troll", handle: "troll"), text: "spam spam !"))
+            _ = try await intake.accept(
+                IncomingPost(id: PostID("x:2"), channel: .x, author: Author(name: "P", handle: "p"), text: "RT @troll: spam spam !"))
             #expect(try await intake.snapshot(limit: 10).posts.isEmpty)
         }
         try await withWall(path: path) { intake, _, _ in
@@ -241,7 +259,8 @@ import Testing
             receivedAt: Date(timeIntervalSince1970: 1_795_000_001))
         let stored = StoredPost(
             post: post, arrival: 7,
-            moderation: Moderation(state: .held, heldSince: 1_795_000_001, heldBecause: "pre-moderation", authorKey: "sms:abc", contact: "+33612345678"))
+            moderation: Moderation(
+                state: .held, heldSince: 1_795_000_001, heldBecause: "pre-moderation", authorKey: "sms:abc", contact: "+33612345678"))
         let moderated = ModeratedPost(stored: stored, authorBanned: false, authorTrusted: true)
         var posts = PostJSON()
         let postJSON = try posts.encode(post)

@@ -21,14 +21,19 @@ func prepared(
         #expect(self.store.merge(try prepared("x:1", text: "Bonjour #capcomnet")).outcome.postID == PostID("x:1"))
         #expect(self.store.merge(try prepared("x:1", text: "Bonjour #capcomnet")).outcome == .duplicate(PostID("x:1")))
         let edited = self.store.merge(try prepared("x:1", text: "Bonjour à tous #capcomnet")).outcome
-        guard case .updated(let post) = edited else { Issue.record("expected an update, got \(edited)"); return }
+        guard case .updated(let post) = edited else {
+            Issue.record("expected an update, got \(edited)")
+            return
+        }
         #expect(post.text == "Bonjour à tous #capcomnet")
         #expect(self.store.count == 1)
     }
 
     @Test mutating func retweetOfAPostAlreadyInRaisesItsCountInsteadOfAddingACard() throws {
         _ = self.store.merge(try prepared("x:1", text: "La com publique, c'est l'écoute #capcomnet"))
-        let outcome = self.store.merge(try prepared("x:2", name: "Paul", handle: "paul", text: "RT @claire_m: La com publique, c'est l'écoute #capcomnet")).outcome
+        let outcome = self.store.merge(
+            try prepared("x:2", name: "Paul", handle: "paul", text: "RT @claire_m: La com publique, c'est l'écoute #capcomnet")
+        ).outcome
         #expect(outcome == .reposted(try #require(self.store.post(PostID("x:1")))))
         #expect(self.store.post(PostID("x:1"))?.reposts == 1)
         #expect(self.store.count == 1)
@@ -39,8 +44,12 @@ func prepared(
 
     @Test mutating func sourceRepostFieldRaisesTheOriginalsCount() throws {
         _ = self.store.merge(try prepared("mastodon:1", channel: .mastodon, handle: "claire@piaille.fr", text: "Atelier sobriété en salle B"))
-        let boost = try prepared("mastodon:2", channel: .mastodon, name: "Léa", handle: "lea@piaille.fr", text: "Atelier sobriété en salle B", repostOf: "mastodon:1")
-        guard case .reposted(let original) = self.store.merge(boost).outcome else { Issue.record("not counted as a repost"); return }
+        let boost = try prepared(
+            "mastodon:2", channel: .mastodon, name: "Léa", handle: "lea@piaille.fr", text: "Atelier sobriété en salle B", repostOf: "mastodon:1")
+        guard case .reposted(let original) = self.store.merge(boost).outcome else {
+            Issue.record("not counted as a repost")
+            return
+        }
         #expect(original.id == PostID("mastodon:1") && original.reposts == 1)
         #expect(self.store.count == 1)
     }
@@ -56,9 +65,11 @@ func prepared(
         let text = "Retrouvez la synthèse de la plénière sur la communication de crise dans le livret du forum."
         let start = Date(timeIntervalSince1970: 1_800_000_000)
         _ = self.store.merge(try prepared("mastodon:1", channel: .mastodon, handle: "alice@piaille.fr", text: text, at: start))
-        let cross = self.store.merge(try prepared("bluesky:1", channel: .bluesky, handle: "alice.bsky.social", text: text, at: start.addingTimeInterval(540)))
+        let cross = self.store.merge(
+            try prepared("bluesky:1", channel: .bluesky, handle: "alice.bsky.social", text: text, at: start.addingTimeInterval(540)))
         #expect(cross.outcome == .duplicate(PostID("mastodon:1")))
-        let late = self.store.merge(try prepared("bluesky:2", channel: .bluesky, name: "Bob", handle: "bob.bsky.social", text: text, at: start.addingTimeInterval(1260)))
+        let late = self.store.merge(
+            try prepared("bluesky:2", channel: .bluesky, name: "Bob", handle: "bob.bsky.social", text: text, at: start.addingTimeInterval(1260)))
         #expect(late.outcome.postID == PostID("bluesky:2"))  // outside the window: a post of its own
         #expect(self.store.count == 2)
     }
@@ -108,7 +119,8 @@ func prepared(
     @Test func futureDatesAreClampedToArrival() throws {
         let now = Date()
         let post = try PreparedPost(
-            IncomingPost(id: PostID("api:f"), channel: .api, author: Author(name: "X"), text: "from the future", createdAt: now.addingTimeInterval(86400)),
+            IncomingPost(
+                id: PostID("api:f"), channel: .api, author: Author(name: "X"), text: "from the future", createdAt: now.addingTimeInterval(86400)),
             receivedAt: now
         ).post
         #expect(post.createdAt == now)

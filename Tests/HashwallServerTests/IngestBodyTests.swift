@@ -1,5 +1,5 @@
-import HashwallCore
 import HashwallChannels
+import HashwallCore
 import Testing
 
 @testable import HashwallServer

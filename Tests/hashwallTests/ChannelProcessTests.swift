@@ -50,7 +50,9 @@ import Testing
                 expected.insert(post.id.rawValue)
             }
         }
-        #expect(onWall == expected, "twice or extra: \(onWall.subtracting(expected).sorted().prefix(5)); missing: \(expected.subtracting(onWall).sorted().prefix(5))")
+        #expect(
+            onWall == expected,
+            "twice or extra: \(onWall.subtracting(expected).sorted().prefix(5)); missing: \(expected.subtracting(onWall).sorted().prefix(5))")
     }
 
     /// Waits until `/healthz` says the demo has delivered `count` posts since this process started.

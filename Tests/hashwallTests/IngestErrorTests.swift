@@ -33,7 +33,8 @@ import Testing
             try await expectRejected(client, #"{"author":{"name":"C"},"text":42}"#, status: .badRequest, mentioning: "text: must be a string")
             try await expectRejected(client, #"{"author":"C","text":"x"}"#, status: .badRequest, mentioning: "author")
             try await expectRejected(client, #"{"author":{"name":"C"},"text":"x","createdAt":"hier"}"#, status: .badRequest, mentioning: "createdAt")
-            try await expectRejected(client, #"{"author":{"name":"C"},"text":"x","url":"javascript:alert(1)"}"#, status: .badRequest, mentioning: "url")
+            try await expectRejected(
+                client, #"{"author":{"name":"C"},"text":"x","url":"javascript:alert(1)"}"#, status: .badRequest, mentioning: "url")
 
             var invalidUTF8 = ByteBuffer(string: #"{"author":{"name":"C"},"text":""#)
             invalidUTF8.writeBytes([0xC3, 0x28, 0xFF])

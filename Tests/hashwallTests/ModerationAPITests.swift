@@ -1,6 +1,6 @@
 import Foundation
-import HashwallTestSupport
 import HTTPTypes
+import HashwallTestSupport
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -179,7 +179,9 @@ func acceptedID(_ response: TestResponse) throws -> String {
             #expect((try json(bad)["error"] as? String)?.contains("channelModes.fax") == true)
             let good = try await moderate(
                 client, "settings", method: .put,
-                json: #"{"mode":"post","channelModes":{"sms":"pre"},"blocklist":["arnaque"],"trusted":[],"projectorDelaySeconds":0,"floodLimitPerMinute":0}"#)
+                json:
+                    #"{"mode":"post","channelModes":{"sms":"pre"},"blocklist":["arnaque"],"trusted":[],"projectorDelaySeconds":0,"floodLimitPerMinute":0}"#
+            )
             #expect(good.status == .ok)
             try await ingest(client, body(author: "Escroc", text: "Une ARNAQUE à saisir"))
             #expect(try postIDs(try await client.execute(uri: "/api/posts", method: .get)).isEmpty)

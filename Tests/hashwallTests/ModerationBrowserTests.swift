@@ -32,7 +32,8 @@ import Testing
 
             let projector = try await driver.browser()
             try await projector.open(base + "/projector")
-            try await projector.waitUntil("the post on the projector", "return document.body.textContent.includes(arguments[0])", ["Message à masquer"])
+            try await projector.waitUntil(
+                "the post on the projector", "return document.body.textContent.includes(arguments[0])", ["Message à masquer"])
 
             var consoles: [Browser] = []
             for token in [moderatorToken, "bob-token"] {

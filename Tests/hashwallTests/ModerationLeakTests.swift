@@ -1,7 +1,8 @@
 import Foundation
+import HTTPTypes
+import HashwallChannels
 import HashwallCore
 import HashwallTestSupport
-import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -47,7 +48,8 @@ import Testing
             // One SMS, visible: its text may show, its sender's number never.
             let form = "from=%2B33611223344&message=Bonjour+du+public&message_id=m-1&secret=sync-secret"
             let sms = try await client.execute(
-                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+            )
             #expect(sms.status == .ok)
             _ = try await ingest(client, Self.post("sentinel", "Zoé", "SENTINEL la fin"))
 
@@ -92,7 +94,9 @@ import Testing
             for (path, text) in texts {
                 for marker in Self.states { #expect(!text.contains(marker + " "), "\(path) shows \(marker)") }
                 #expect(!text.contains("interdit"), "\(path) shows an edit into the blocklist")
-                for form in ["33611223344", "0611223344", "06 11 22 33 44", String(AuthorKey.phoneIdentity(e164: Self.number).dropFirst(4).prefix(8))] {
+                for form in [
+                    "33611223344", "0611223344", "06 11 22 33 44", String(AuthorKey.phoneIdentity(e164: Self.number).dropFirst(4).prefix(8)),
+                ] {
                     #expect(!text.contains(form), "\(path) shows the sender's number (\(form))")
                 }
             }
@@ -145,8 +149,11 @@ import Testing
             let attacker: HTTPFields = [.init("X-Forwarded-For")!: "198.51.100.66"]
             let moderatorAddress: HTTPFields = [.init("X-Forwarded-For")!: "198.51.100.10"]
             for _ in 0..<5 { #expect(try await moderate(client, "posts", method: .get, token: "guess", headers: attacker).status == .unauthorized) }
-            #expect(try await moderate(client, "posts", method: .get, headers: attacker).status == .tooManyRequests, "the attacker waits, right token or not")
-            #expect(try await moderate(client, "posts", method: .get, headers: moderatorAddress).status == .ok, "the real moderator is not locked out")
+            #expect(
+                try await moderate(client, "posts", method: .get, headers: attacker).status == .tooManyRequests,
+                "the attacker waits, right token or not")
+            #expect(
+                try await moderate(client, "posts", method: .get, headers: moderatorAddress).status == .ok, "the real moderator is not locked out")
             // The ingest token counts the same way.
             var headers = attacker
             headers[.contentType] = "application/json"

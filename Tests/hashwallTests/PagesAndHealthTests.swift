@@ -5,8 +5,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
-@testable import hashwall
 @testable import HashwallServer
+@testable import hashwall
 
 @Suite struct PagesAndHealthTests {
     /// Every file under Web/, as the URL path the server should answer it on.

@@ -146,7 +146,8 @@ import Testing
             for post in Self.hostile { try await ingest(client, body(author: post.author, text: post.text)) }
             // The newest six fill the column, the newest of all is in the spotlight.
             try await projector.waitUntil(
-                "the hostile posts on the projector", "return document.querySelectorAll('#column .card').length >= 6 && document.body.textContent.includes('svg onload')")
+                "the hostile posts on the projector",
+                "return document.querySelectorAll('#column .card').length >= 6 && document.body.textContent.includes('svg onload')")
             try await projector.waitUntil("the spotlight to show a post", "return document.querySelector('#spotlight .card .text') !== null")
             ModerationBrowserTests.keep(try await projector.screenshot(), "projector-\(width)x\(height)-\(theme).png")
             #expect(try await projector.run("return document.documentElement.dataset.theme") as? String == theme)
@@ -155,8 +156,11 @@ import Testing
             try await projector.waitUntil("the cards to finish entering", "return document.getAnimations().length === 0")
             #expect(try await projector.run(Self.contrastProblems, [Self.textSelectors]) as? [String] == [])
             #expect(try await projector.run(Self.injectionTraces) as? [String] == [])
-            #expect(try await projector.run("return document.body.textContent.includes('<script>window.__pwned')") as? Bool == true, "the payload shows as text")
-            let spotlightSize = try await projector.run("return parseFloat(getComputedStyle(document.querySelector('#spotlight .card .text')).fontSize)")
+            #expect(
+                try await projector.run("return document.body.textContent.includes('<script>window.__pwned')") as? Bool == true,
+                "the payload shows as text")
+            let spotlightSize = try await projector.run(
+                "return parseFloat(getComputedStyle(document.querySelector('#spotlight .card .text')).fontSize)")
             #expect((spotlightSize as? Double ?? (spotlightSize as? Int).map(Double.init) ?? 0) >= 32, "spotlight text at least 32 px")
 
             let qr = try await projector.screenshot(of: "#follow-qr")
@@ -186,10 +190,14 @@ import Testing
             #expect(try await phone.run("return document.body.textContent.includes('<svg onload=')") as? Bool == true, "the payload shows as text")
             // The long URL is a real link, safely attributed; every card links to its permalink.
             #expect(try await phone.run("return document.querySelector('.card .text a[href^=\"https://example.org/\"]') !== null") as? Bool == true)
-            #expect(try await phone.run("return [...document.querySelectorAll('.card')].every((c) => c.querySelector('a.permalink').getAttribute('href') === '/p/' + encodeURIComponent(c.dataset.postId))") as? Bool == true)
+            #expect(
+                try await phone.run(
+                    "return [...document.querySelectorAll('.card')].every((c) => c.querySelector('a.permalink').getAttribute('href') === '/p/' + encodeURIComponent(c.dataset.postId))"
+                ) as? Bool == true)
             // The checks see trouble when there is some: a word pushed 600 px to the right in a card.
             try await phone.run(
-                "const word = document.createElement('span'); word.textContent = 'décalé'; word.style.setProperty('position', 'relative'); word.style.setProperty('left', '600px'); document.querySelector('.card .card-head').append(word);")
+                "const word = document.createElement('span'); word.textContent = 'décalé'; word.style.setProperty('position', 'relative'); word.style.setProperty('left', '600px'); document.querySelector('.card .card-head').append(word);"
+            )
             #expect((try await phone.run(Self.layoutProblems, [false]) as? [String])?.isEmpty == false)
             // And grey text on the dark card is caught.
             try await phone.run("document.querySelector('.card .text').style.setProperty('color', '#3a3f45')")
@@ -214,16 +222,21 @@ import Testing
             let phone = try await driver.browser(width: 390, height: 844)
             try await phone.open("http://127.0.0.1:\(port)/")
             try await phone.waitUntil("the snapshot", "return document.querySelectorAll('#cards .card').length === 2")
-            let visible = "return [...document.querySelectorAll('#cards .card')].filter((c) => !c.hidden).map((c) => c.querySelector('.author').textContent)"
+            let visible =
+                "return [...document.querySelectorAll('#cards .card')].filter((c) => !c.hidden).map((c) => c.querySelector('.author').textContent)"
 
             try await phone.run(#"document.querySelector('.channel-filter button[data-channel="sms"]').click()"#)
             #expect(try await phone.run(visible) as? [String] == [])
             // A live SMS lands while the SMS filter is on: it shows, the others stay filtered out.
             let form = "from=%2B33622222222&message=Super+journ%C3%A9e+%23capcomnet&message_id=m-1&secret=sync-secret&sent_timestamp=1796200867000"
             let sms = try await client.execute(
-                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+            )
             #expect(sms.status == .ok)
-            try await phone.waitUntil("the SMS, alone", "return document.querySelectorAll('#cards .card:not([hidden])').length === 1 && document.querySelectorAll('#cards .card').length === 3")
+            try await phone.waitUntil(
+                "the SMS, alone",
+                "return document.querySelectorAll('#cards .card:not([hidden])').length === 1 && document.querySelectorAll('#cards .card').length === 3"
+            )
             #expect(try await phone.run("return document.querySelector('#cards .card:not([hidden])').dataset.channel") as? String == "sms")
 
             try await phone.run(#"document.querySelector('.channel-filter button[data-channel=""]').click()"#)
@@ -266,7 +279,8 @@ import Testing
             let phone = try await driver.browser(width: 390, height: 844)
             let permalink = "http://127.0.0.1:\(port)/p/" + (id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id)
             try await phone.open(permalink)
-            try await phone.waitUntil("the post on its page", "return document.querySelector('#cards .card .text')?.textContent.includes('table ronde') === true")
+            try await phone.waitUntil(
+                "the post on its page", "return document.querySelector('#cards .card .text')?.textContent.includes('table ronde') === true")
             #expect(try await phone.run("return document.querySelector('#unavailable').hidden") as? Bool == true)
 
             let hide = try await client.execute(

@@ -1,8 +1,8 @@
 import AsyncHTTPClient
 import Crypto
 import Foundation
-import HashwallChannels
 import HTTPTypes
+import HashwallChannels
 import HashwallTestSupport
 import Hummingbird
 import HummingbirdTesting
@@ -60,7 +60,8 @@ import Testing
             #expect(String(buffer: response.body).contains("<Response></Response>"))
             let event = try await wall.next()
             #expect(event.data.contains(#""name":"Claire""#) && event.data.contains("+33 6 •• •• •• 42") && event.data.contains("Bravo à tous 👏"))
-            let everything = String(buffer: try await client.execute(uri: "/api/posts", method: .get).body) + event.data
+            let everything =
+                String(buffer: try await client.execute(uri: "/api/posts", method: .get).body) + event.data
                 + String(buffer: try await client.execute(uri: "/healthz", method: .get).body)
             #expect(!everything.contains("612345642"), "the full number leaked")
             await wall.close()
@@ -112,7 +113,8 @@ import Testing
     @Test func androidAndSMSSyncDeliveriesAreAcceptedOnceAndMalformedOnesNamed() async throws {
         let directory = try TemporaryDirectory()
         try await withLiveWall(self.config(directory), secrets: self.secrets) { client, _ in
-            let android = #"{"deviceId":"d","event":"sms:received","id":"evt-1","payload":{"messageId":"a1","message":"Depuis le Wi-Fi 📶","phoneNumber":"+33611111111","receivedAt":"2026-12-02T09:41:07.000+01:00"}}"#
+            let android =
+                #"{"deviceId":"d","event":"sms:received","id":"evt-1","payload":{"messageId":"a1","message":"Depuis le Wi-Fi 📶","phoneNumber":"+33611111111","receivedAt":"2026-12-02T09:41:07.000+01:00"}}"#
             for _ in 0..<2 {
                 let response = try await client.execute(
                     uri: "/hooks/sms/android", method: .post, headers: [.contentType: "application/json"], body: ByteBuffer(string: android))
@@ -126,7 +128,8 @@ import Testing
 
             let form = "from=%2B33622222222&message=Bonjour+STOP+pas+pour+moi&message_id=m-1&secret=sync-secret&sent_timestamp=1796200867000"
             let sync = try await client.execute(
-                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+                uri: "/hooks/sms/smssync", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+            )
             #expect(sync.status == .ok)
             #expect(String(buffer: sync.body) == #"{"payload":{"success":true,"error":null}}"#)
             let wrong = try await client.execute(
@@ -159,7 +162,8 @@ import Testing
     var secrets: Secrets { SMSHookTests().secrets }
 
     static func vonage(_ client: any TestClientProtocol, part: Int, of total: Int, text: String, id: String) async throws -> HTTPResponse.Status {
-        let query = "msisdn=33611112222&to=33700000001&messageId=\(id)&type=text&concat=true&concat-ref=77&concat-total=\(total)&concat-part=\(part)&text="
+        let query =
+            "msisdn=33611112222&to=33700000001&messageId=\(id)&type=text&concat=true&concat-ref=77&concat-total=\(total)&concat-part=\(part)&text="
             + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")
         return try await client.execute(uri: "/hooks/sms/vonage?" + query, method: .get).status
     }

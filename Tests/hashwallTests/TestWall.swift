@@ -43,7 +43,9 @@ func withLiveWall(
 }
 
 /// Like ``withLiveWall(_:_:)``, returning what `body` returns.
-func withLiveWallReturning<T: Sendable>(_ config: HashwallConfig, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> T) async throws -> T {
+func withLiveWallReturning<T: Sendable>(_ config: HashwallConfig, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> T)
+    async throws -> T
+{
     var logger = Logger(label: "test")
     logger.logLevel = .warning
     let app = try await buildApplication(config, secrets: .testing, logger: logger)

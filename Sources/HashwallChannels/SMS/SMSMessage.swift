@@ -33,7 +33,9 @@ public struct SMSRules: Sendable, Equatable {
 
     public static let defaultOptOutWords = ["STOP", "STOP SMS", "ARRET", "ARRÊT", "UNSUBSCRIBE", "DESABONNER", "DÉSABONNER", "END", "QUIT", "CANCEL"]
 
-    public init(namePrefix: Bool = true, requiredKeyword: String? = nil, optOutWords: [String] = Self.defaultOptOutWords, anonymousName: String = "SMS") {
+    public init(
+        namePrefix: Bool = true, requiredKeyword: String? = nil, optOutWords: [String] = Self.defaultOptOutWords, anonymousName: String = "SMS"
+    ) {
         self.namePrefix = namePrefix
         self.requiredKeyword = requiredKeyword
         self.optOutWords = optOutWords

@@ -14,7 +14,8 @@ public struct SMSSyncWebhook: Sendable {
 
     /// The answer SMSSync expects; anything else and it keeps the message to send again.
     public static func answer(success: Bool, error: String? = nil) -> String {
-        let escaped = error.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" } ?? "null"
+        let escaped =
+            error.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" } ?? "null"
         return #"{"payload":{"success":\#(success),"error":\#(escaped)}}"#
     }
 

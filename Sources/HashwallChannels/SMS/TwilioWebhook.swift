@@ -25,7 +25,9 @@ public struct TwilioWebhook: Sendable {
     /// Whether `signature` signs `fields` for `url`, the exact public URL Twilio called. As Twilio's own
     /// validator does, the URL is tried with and without its default port.
     public func isSigned(url: String, fields: [(name: String, value: String)], signature: String) -> Bool {
-        Self.urlVariants(url).contains { WebhookSignature.hmacSHA1Base64(signature, key: self.authToken, message: Self.signedString(url: $0, fields: fields)) }
+        Self.urlVariants(url).contains {
+            WebhookSignature.hmacSHA1Base64(signature, key: self.authToken, message: Self.signedString(url: $0, fields: fields))
+        }
     }
 
     /// The string Twilio signs: the URL, then each name and value, names sorted; a repeated name's distinct values sorted.

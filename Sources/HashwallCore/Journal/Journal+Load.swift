@@ -27,7 +27,9 @@ extension Journal {
         do {
             return try self.pool.read { db in
                 let counters = try Dictionary(
-                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, value FROM counter").map { ($0["name"] as String, $0["value"] as Int64) })
+                    uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT name, value FROM counter").map {
+                        ($0["name"] as String, $0["value"] as Int64)
+                    })
                 let postRows = try Row.fetchAll(
                     db,
                     sql: """

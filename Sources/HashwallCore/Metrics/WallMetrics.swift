@@ -16,14 +16,18 @@ public struct WallMetrics: Sendable {
     public let commitLatency: Timer
     let factory: any MetricsFactory
 
-    /// What happened to webhook requests, per gateway (`twilio`, `vonage`, `smssync`, `android`) and outcome
-    /// (`accepted`, `ignored`, `bad_signature`, `malformed`): `hashwall_webhooks_total{channel="sms.twilio",outcome}`,
-    /// and for the SMS gateways also the first series, `hashwall_sms_webhooks_total{gateway,outcome}`.
-    public func webhook(_ gateway: String, _ outcome: String) -> WebhookCounter {
-        WebhookCounter(counters: [
-            Counter(label: "hashwall_webhooks_total", dimensions: [("channel", "sms." + gateway), ("outcome", outcome)], factory: self.factory),
-            Counter(label: "hashwall_sms_webhooks_total", dimensions: [("gateway", gateway), ("outcome", outcome)], factory: self.factory),
-        ])
+    /// What happened to webhook requests, per channel (`sms.twilio`, `email.mailgun`…) and outcome (`accepted`,
+    /// `ignored`, `bad_signature`, `malformed`): `hashwall_webhooks_total{channel,outcome}`, and for the SMS gateways
+    /// also the first series, `hashwall_sms_webhooks_total{gateway="twilio",outcome}`.
+    public func webhook(channel: String, _ outcome: String) -> WebhookCounter {
+        var counters = [Counter(label: "hashwall_webhooks_total", dimensions: [("channel", channel), ("outcome", outcome)], factory: self.factory)]
+        if channel.hasPrefix("sms.") {
+            counters.append(
+                Counter(
+                    label: "hashwall_sms_webhooks_total", dimensions: [("gateway", String(channel.dropFirst(4))), ("outcome", outcome)],
+                    factory: self.factory))
+        }
+        return WebhookCounter(counters: counters)
     }
 
     /// Posts a channel delivered: `hashwall_channel_posts_total{channel}`.

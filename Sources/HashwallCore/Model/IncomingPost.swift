@@ -22,7 +22,8 @@ public struct IncomingPost: Sendable, Hashable {
 
     public init(
         id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date? = nil,
-        url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, contact: String? = nil, dedupeScope: String? = nil
+        url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, contact: String? = nil,
+        dedupeScope: String? = nil
     ) {
         self.contact = contact
         self.id = id

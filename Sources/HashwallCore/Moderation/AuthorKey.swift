@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 
 /// Who wrote a post, as bans, trust and the flood limit see it: `channel:identity`.
 ///

@@ -26,7 +26,9 @@ extension Intake {
         let before = stored
         switch action {
         case .hide:
-            guard [.visible, .held].contains(stored.moderation.state) else { throw ModerationConflict(description: "the post is already off the wall") }
+            guard [.visible, .held].contains(stored.moderation.state) else {
+                throw ModerationConflict(description: "the post is already off the wall")
+            }
             stored.moderation.state = .hidden
         case .show:
             guard [.hidden, .rejected].contains(stored.moderation.state) else {
@@ -40,7 +42,9 @@ extension Intake {
             guard stored.moderation.state == .held else { throw ModerationConflict(description: "only a held post can be rejected") }
             stored.moderation.state = .rejected
         case .pin, .unpin:
-            guard stored.post.pinned != (action == .pin) else { throw ModerationConflict(description: "the post is already \(action == .pin ? "pinned" : "unpinned")") }
+            guard stored.post.pinned != (action == .pin) else {
+                throw ModerationConflict(description: "the post is already \(action == .pin ? "pinned" : "unpinned")")
+            }
             stored.post.pinned = action == .pin
         }
         if stored.moderation.state != .held {
@@ -111,7 +115,9 @@ extension Intake {
         var entry = JournalEntry()
         let previous = self.policy.settings
         self.setSettings(settings, in: &entry)
-        self.record(.settings, postID: nil, summary: Self.describeChange(from: previous, to: settings), inverse: .settings(previous), by: moderator, in: &entry)
+        self.record(
+            .settings, postID: nil, summary: Self.describeChange(from: previous, to: settings), inverse: .settings(previous), by: moderator,
+            in: &entry)
         try await self.commit(entry)
         return settings
     }
@@ -211,7 +217,8 @@ extension Intake {
         in entry: inout JournalEntry
     ) {
         self.lastAuditID += 1
-        let audit = AuditEntry(id: self.lastAuditID, at: Date(), moderator: moderator, action: action, postID: postID, summary: summary, inverse: inverse)
+        let audit = AuditEntry(
+            id: self.lastAuditID, at: Date(), moderator: moderator, action: action, postID: postID, summary: summary, inverse: inverse)
         self.audit.insert(audit, at: 0)
         if self.audit.count > Journal.restoredAudit { self.audit.removeLast() }
         entry.audit.append(audit)

@@ -9,7 +9,8 @@ public struct ModerationPolicy: Sendable {
         self.settings = settings
         self.blocklist = Blocklist(settings.blocklist)
         // A number on the list is an SMS sender: it matches the digest that stands for the number.
-        self.trusted = Set(settings.trusted.map { AuthorKey.e164($0).map { AuthorKey.phoneIdentity(e164: $0) } ?? AuthorKey.foldHandle($0) }.filter { !$0.isEmpty })
+        self.trusted = Set(
+            settings.trusted.map { AuthorKey.e164($0).map { AuthorKey.phoneIdentity(e164: $0) } ?? AuthorKey.foldHandle($0) }.filter { !$0.isEmpty })
     }
 
     /// Whether the author with `authorKey` (``AuthorKey``) is on the trusted list: by the identity their channel

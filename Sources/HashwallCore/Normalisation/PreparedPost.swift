@@ -32,7 +32,8 @@ public struct PreparedPost: Sendable {
         let handle = incoming.author.handle.map { TextNormaliser.normalise($0).replacingOccurrences(of: "\n", with: " ") }
         let scan = TextScanner.scan(text)
         // A date in the future would pin a post on top of the wall: no post is newer than its arrival.
-        let createdAt = min(try incoming.createdAt.map { try WireDate.plausible($0.timeIntervalSince1970, field: "createdAt") } ?? receivedAt, receivedAt)
+        let createdAt = min(
+            try incoming.createdAt.map { try WireDate.plausible($0.timeIntervalSince1970, field: "createdAt") } ?? receivedAt, receivedAt)
         self.post = Post(
             id: incoming.id, channel: incoming.channel,
             author: Author(name: name, handle: handle?.isEmpty == true ? nil : handle),

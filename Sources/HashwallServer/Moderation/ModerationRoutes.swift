@@ -18,7 +18,8 @@ struct ModerationRoutes {
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api/moderation")
         api.post("login", use: self.login)
-        let guarded = api.group().add(middleware: ModeratorAuthMiddleware(
+        let guarded = api.group().add(
+            middleware: ModeratorAuthMiddleware(
                 accounts: self.accounts, publicOrigin: self.publicOrigin, failures: self.failures, addresses: self.addresses))
         guarded.get("session", use: self.session)
         guarded.post("logout", use: self.logout)
@@ -55,7 +56,8 @@ struct ModerationRoutes {
         var response = JSONBody.response(Who(moderator: name))
         let secure = request.uri.scheme == .https || request.headers[.xForwardedProto]?.lowercased() == "https"
         response.setCookie(
-            Cookie(name: ModeratorAuthMiddleware.cookieName, value: session, maxAge: Int(ModeratorAccounts.sessionLifetime), path: "/",
+            Cookie(
+                name: ModeratorAuthMiddleware.cookieName, value: session, maxAge: Int(ModeratorAccounts.sessionLifetime), path: "/",
                 secure: secure, httpOnly: true, sameSite: .strict))
         return response
     }

@@ -27,7 +27,8 @@ struct HealthRoutes {
     @Sendable func health(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         JSONBody.response(
             Health(
-                posts: await self.intake.count, lastEventId: String(self.hubs.wall.lastEvent), sseClients: self.hubs.all.map(\.clientCount).reduce(0, +),
+                posts: await self.intake.count, lastEventId: String(self.hubs.wall.lastEvent),
+                sseClients: self.hubs.all.map(\.clientCount).reduce(0, +),
                 channels: self.status.snapshot))
     }
 

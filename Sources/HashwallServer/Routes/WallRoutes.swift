@@ -1,4 +1,5 @@
 import Foundation
+import HashwallCore
 import Hummingbird
 import NIOCore
 
@@ -18,6 +19,8 @@ public struct WallSettings: Sendable, Codable, Equatable {
     public var accentColor: String?
     /// `/logo` when the organiser configured one.
     public var logoURL: String?
+    /// Every channel kind with its label in `language`: the pages' one list of channels.
+    public var channels: [WallChannel]
 
     public init(
         title: String, hashtags: [String], howToContribute: String, theme: String, language: String, followerURL: String? = nil,
@@ -31,6 +34,31 @@ public struct WallSettings: Sendable, Codable, Equatable {
         self.followerURL = followerURL
         self.accentColor = accentColor
         self.logoURL = logoURL
+        self.channels = WallChannel.all(language: language)
+    }
+}
+
+/// A channel kind as the pages show it: `{"name": "sms", "label": "SMS", "icon": "sms"}` (`icon`: the pages' icon key).
+public struct WallChannel: Sendable, Codable, Equatable {
+    public var name: String
+    public var label: String
+    public var icon: String
+
+    /// Every channel kind, in the order of ``ChannelKind``, labelled in `language` (`fr` or `en`).
+    public static func all(language: String) -> [WallChannel] {
+        ChannelKind.allCases.map { kind in
+            let label: String =
+                switch kind {
+                case .x: "X"
+                case .mastodon: "Mastodon"
+                case .bluesky: "Bluesky"
+                case .sms: "SMS"
+                case .email: language == "en" ? "Email" : "E-mail"
+                case .api: "API"
+                case .demo: language == "en" ? "Demo" : "Démo"
+                }
+            return WallChannel(name: kind.rawValue, label: label, icon: kind.rawValue)
+        }
     }
 }
 

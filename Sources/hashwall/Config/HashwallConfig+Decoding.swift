@@ -66,13 +66,13 @@ extension HashwallConfig {
     /// A leaf is `[:]`; `["*": …]` would accept any key.
     private static var knownKeys: [String: Any] {
         [
-        "event": ["name": [:], "hashtags": [:]] as [String: Any],
-        "server": [
-            "host": [:], "port": [:], "publicURL": [:], "idleTimeoutSeconds": [:], "sseRetryMilliseconds": [:],
-            "heartbeatSeconds": [:], "replayWindow": [:], "clientQueue": [:], "maxStreamsPerAddress": [:], "maxStreams": [:],
-            "trustedProxies": [:],
-        ] as [String: Any],
-        "channels": [
+            "event": ["name": [:], "hashtags": [:]] as [String: Any],
+            "server": [
+                "host": [:], "port": [:], "publicURL": [:], "idleTimeoutSeconds": [:], "sseRetryMilliseconds": [:],
+                "heartbeatSeconds": [:], "replayWindow": [:], "clientQueue": [:], "maxStreamsPerAddress": [:], "maxStreams": [:],
+                "trustedProxies": [:],
+            ] as [String: Any],
+            "channels": [
                 "demo": ["enabled": [:], "intervalSeconds": [:]] as [String: Any],
                 "sms": [
                     "enabled": [:], "namePrefix": [:], "requiredKeyword": [:], "optOutWords": [:], "defaultCountryCode": [:],
@@ -80,13 +80,13 @@ extension HashwallConfig {
                     "android": ["*": [:]] as [String: Any],
                 ] as [String: Any],
             ] as [String: Any],
-        "moderation": [
+            "moderation": [
                 "mode": [:], "channelModes": [:], "blocklist": [:], "trusted": [:], "projectorDelaySeconds": [:], "floodLimitPerMinute": [:],
                 "moderators": [:],
             ] as [String: Any],
-        "storage": ["path": [:], "synchronous": [:], "maxPosts": [:], "maxRememberedKeys": [:]] as [String: Any],
-        "wall": ["title": [:], "howToContribute": [:], "theme": [:], "language": [:], "accentColor": [:], "logo": [:]] as [String: Any],
-        "log": ["level": [:]] as [String: Any],
+            "storage": ["path": [:], "synchronous": [:], "maxPosts": [:], "maxRememberedKeys": [:]] as [String: Any],
+            "wall": ["title": [:], "howToContribute": [:], "theme": [:], "language": [:], "accentColor": [:], "logo": [:]] as [String: Any],
+            "log": ["level": [:]] as [String: Any],
         ]
     }
 

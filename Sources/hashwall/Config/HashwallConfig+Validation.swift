@@ -25,7 +25,9 @@ extension HashwallConfig {
         check(self.channels.demo.intervalSeconds > 0, "channels.demo.intervalSeconds: must be more than 0, got \(self.channels.demo.intervalSeconds)")
         check(["post", "pre"].contains(self.moderation.mode), "moderation.mode: must be \"post\" or \"pre\", got \"\(self.moderation.mode)\"")
         for (channel, mode) in self.moderation.channelModes {
-            check(ChannelKind(rawValue: channel) != nil, "moderation.channelModes.\(channel): is not a channel (x, mastodon, bluesky, sms, email, api, demo)")
+            check(
+                ChannelKind(rawValue: channel) != nil,
+                "moderation.channelModes.\(channel): is not a channel (x, mastodon, bluesky, sms, email, api, demo)")
             check(["post", "pre"].contains(mode), "moderation.channelModes.\(channel): must be \"post\" or \"pre\", got \"\(mode)\"")
         }
         for problem in self.moderationSettings.problems() { problems.append("moderation.\(problem)") }
@@ -39,7 +41,8 @@ extension HashwallConfig {
         if let method = self.channels.sms.vonage.signatureMethod {
             check(
                 VonageWebhook.Method(rawValue: method) != nil,
-                "channels.sms.vonage.signatureMethod: must be one of \(VonageWebhook.Method.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(method)\"")
+                "channels.sms.vonage.signatureMethod: must be one of \(VonageWebhook.Method.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(method)\""
+            )
         }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")

@@ -49,7 +49,8 @@ struct Secrets: Sendable, Equatable {
         }
         if sms.twilio.enabled, sms.twilio.thankYou == true {
             hooks.twilioThankYou =
-                sms.twilio.thankYouText ?? (config.wall.language == "en" ? "Thanks! Your message is on the wall." : "Merci ! Votre message est sur le mur.")
+                sms.twilio.thankYouText
+                ?? (config.wall.language == "en" ? "Thanks! Your message is on the wall." : "Merci ! Votre message est sur le mur.")
         }
         if sms.vonage.enabled {
             hooks.vonage = VonageWebhook(
@@ -58,7 +59,8 @@ struct Secrets: Sendable, Equatable {
                 defaultCountryCode: sms.defaultCountryCode)
         }
         if sms.android.enabled {
-            hooks.android = AndroidGatewayWebhook(signingKey: self.named["HASHWALL_ANDROID_SMS_SIGNING_KEY"], defaultCountryCode: sms.defaultCountryCode)
+            hooks.android = AndroidGatewayWebhook(
+                signingKey: self.named["HASHWALL_ANDROID_SMS_SIGNING_KEY"], defaultCountryCode: sms.defaultCountryCode)
         }
         return (hooks, problems)
     }

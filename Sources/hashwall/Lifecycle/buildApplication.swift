@@ -43,12 +43,8 @@ func buildApplication(
         smsHooks.vonageAssembler = assembler
         smsServices.append(assembler)
     }
-    let gateways = [
-        ("sms.twilio", smsHooks.twilio != nil), ("sms.android", smsHooks.android != nil), ("sms.smssync", smsHooks.smsSync != nil),
-        ("sms.vonage", smsHooks.vonage != nil),
-    ]
-    for (name, enabled) in gateways where enabled {
-        status.set(name, .running)
+    for channel in smsHooks.channels {
+        status.set(channel.name, .running)
     }
 
     var sources: [any PulledSource] = []
@@ -64,7 +60,8 @@ func buildApplication(
     }
     let logo = config.wall.logo.flatMap { try? LogoFile.load(path: $0).get() }  // validated before start-up
     let server = WallServer(
-        intake: intake, hubs: hubs, moderators: ModeratorAccounts(accounts), publicOrigin: publicOrigin, status: status, registry: registry, ingestToken: secrets.ingestToken,
+        intake: intake, hubs: hubs, moderators: ModeratorAccounts(accounts), publicOrigin: publicOrigin, status: status, registry: registry,
+        ingestToken: secrets.ingestToken,
         settings: WallSettings(
             title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
             howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language,
