@@ -16,7 +16,8 @@ public struct WallServer: Sendable {
     public var settings: WallSettings
     public var logo: LogoFile?
     public var retryMilliseconds: Int
-    public var smsHooks: SMSHooks
+    /// Every enabled webhook channel, mounted under `/hooks/`.
+    public var webhooks: [any WebhookChannel]
     public var metrics: WallMetrics
     /// Whose requests are whose (`server.trustedProxies`), and how many event streams each may hold open.
     public var addresses: ClientAddresses
@@ -25,7 +26,7 @@ public struct WallServer: Sendable {
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard,
         registry: PrometheusCollectorRegistry, ingestToken: String,
-        settings: WallSettings, retryMilliseconds: Int = 3000, smsHooks: SMSHooks = SMSHooks(rules: SMSRules()), metrics: WallMetrics = .discarding,
+        settings: WallSettings, retryMilliseconds: Int = 3000, webhooks: [any WebhookChannel] = [], metrics: WallMetrics = .discarding,
         logo: LogoFile? = nil,
         addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission()
     ) {
@@ -33,7 +34,7 @@ public struct WallServer: Sendable {
         self.streams = streams
         self.logo = logo
         self.metrics = metrics
-        self.smsHooks = smsHooks
+        self.webhooks = webhooks
         self.intake = intake
         self.hubs = hubs
         self.moderators = moderators
@@ -65,7 +66,7 @@ public struct WallServer: Sendable {
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)
-        HookRoutes(intake: self.intake, channels: self.smsHooks.channels, status: self.status, metrics: self.metrics).add(to: router)
+        HookRoutes(intake: self.intake, channels: self.webhooks, status: self.status, metrics: self.metrics).add(to: router)
         PageRoutes().add(to: router)
         return router
     }

@@ -43,7 +43,8 @@ func buildApplication(
         smsHooks.vonageAssembler = assembler
         smsServices.append(assembler)
     }
-    for channel in smsHooks.channels {
+    let webhooks = smsHooks.channels
+    for channel in webhooks {
         status.set(channel.name, .running)
     }
 
@@ -67,7 +68,7 @@ func buildApplication(
             howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language,
             followerURL: config.server.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }, accentColor: config.wall.accentColor,
             logoURL: logo == nil ? nil : "/logo"),
-        retryMilliseconds: config.server.sseRetryMilliseconds, smsHooks: smsHooks, metrics: metrics, logo: logo,
+        retryMilliseconds: config.server.sseRetryMilliseconds, webhooks: webhooks, metrics: metrics, logo: logo,
         addresses: ClientAddresses(trustedProxies: config.server.trustedProxies),
         streams: StreamAdmission(perAddress: config.server.maxStreamsPerAddress, total: config.server.maxStreams))
     return Application(
