@@ -1,14 +1,14 @@
 import CoreMetrics
-import DequeModule
 import Foundation
 import Logging
 
 /// The one door in: normalise → merge → moderate → journal → publish. Every channel, `/api/ingest` and every
 /// moderator action goes through here.
 ///
-/// Owns the ``PostStore`` and the moderators' state (settings, bans, audit). A change and its submission to the
-/// journal happen in one turn of this actor, so events are numbered, committed and published in the same
-/// order. Methods return only once their change is durable.
+/// Keeps only ordering and state, in plain values it owns: the ``PostStore``, the ``ModerationBook`` (settings,
+/// bans, audit, flood counts) and the ``ProjectorSchedule``. Posts are prepared (normalised, scanned, keyed) by the
+/// caller, outside the actor. A change and its submission to the journal happen in one turn of this actor, so
+/// events are numbered, committed and published in the same order. Methods return only once their change is durable.
 public actor Intake {
     /// A page of the wall and the number of the last event it reflects: a client that follows the stream
     /// from that number misses nothing.
@@ -19,19 +19,8 @@ public actor Intake {
 
     var store: PostStore
     var lastEvent: Int64
-    var policy: ModerationPolicy
-    /// The settings of the configuration, which apply until the moderators save their own.
-    let configuredSettings: ModerationSettings
-    var bans: Set<String>
-    /// The newest audit entries, newest first (bounded by `Journal.restoredAudit`).
-    var audit: [AuditEntry]
-    var lastAuditID: Int64
-    /// When each author's visible posts were accepted in the last minute, for the flood limit.
-    /// When each author's shown posts were shown, the last minute only (oldest first): the flood limit's count.
-    var shown: [String: Deque<Date>] = [:]
-    var shownSweepAt = 4096
-    /// Visible posts the projector gets only at this time (the projector delay), by id.
-    var projectorDue: [PostID: Date] = [:]
+    var book: ModerationBook
+    var projector: ProjectorSchedule
     /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
     var recovering = false
     let journal: Journal
@@ -49,25 +38,16 @@ public actor Intake {
         let saved = try journal.loadWorkingSet(limits: limits)
         self.store = PostStore(limits: limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
         self.lastEvent = saved.lastEvent
-        self.policy = ModerationPolicy(settings: saved.settings ?? settings)
-        self.configuredSettings = settings
-        self.bans = saved.bans
-        self.audit = saved.audit
-        self.lastAuditID = saved.audit.first?.id ?? 0
+        let book = ModerationBook(saved: saved, configured: settings)
+        self.book = book
+        // Posts accepted within the delay before a restart still wait for their time.
+        self.projector = ProjectorSchedule(
+            visible: self.store.allPosts.filter { $0.moderation.state == .visible }, delay: book.settings.projectorDelaySeconds)
         self.journal = journal
         self.hubs = hubs
         self.metrics = metrics
         self.status = status
         hubs.resume(after: saved.lastEvent)
-        // Posts accepted within the delay before a restart still wait for their time.
-        let delay = Double(self.policy.settings.projectorDelaySeconds)
-        if delay > 0 {
-            let now = Date()
-            for stored in self.store.allPosts where stored.moderation.state == .visible {
-                let due = stored.post.receivedAt.addingTimeInterval(delay)
-                if due > now { self.projectorDue[stored.post.id] = due }
-            }
-        }
     }
 
     /// Accepts one post from outside. Returns the id of the wall's post it became or merged into, once durable.
@@ -109,8 +89,8 @@ public actor Intake {
                 if stored.moderation.state == .visible {
                     let event = self.nextEvent(.post(post))
                     entry.events.append(event)
-                    if self.policy.settings.projectorDelaySeconds > 0 {
-                        self.projectorDue[post.id] = now.addingTimeInterval(Double(self.policy.settings.projectorDelaySeconds))
+                    if self.book.settings.projectorDelaySeconds > 0 {
+                        self.projector.schedule(post.id, at: now.addingTimeInterval(Double(self.book.settings.projectorDelaySeconds)))
                         entry.notForProjector.insert(event.number)
                     }
                 }
@@ -132,7 +112,7 @@ public actor Intake {
                 if stored.moderation.state == .visible {
                     let event = self.nextEvent(.update(post))
                     entry.events.append(event)
-                    if self.projectorDue[post.id] != nil { entry.notForProjector.insert(event.number) }  // it goes out whole when due
+                    if self.projector.isWaiting(post.id) { entry.notForProjector.insert(event.number) }  // it goes out whole when due
                 }
                 entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
             }
@@ -147,15 +127,16 @@ public actor Intake {
     /// limit when it is shown.
     private func decide(_ stored: inout StoredPost, _ prepared: PreparedPost, now: Date) {
         let authorKey = stored.moderation.authorKey
-        let (state, reason) = self.policy.initialState(
-            for: stored.post, authorKey: authorKey, foldedText: prepared.foldedText, banned: self.bans.contains(authorKey),
-            shownInLastMinute: self.shownInLastMinute(authorKey, now: now))
+        let shownInLastMinute = self.book.shownInLastMinute(authorKey, now: now)
+        let (state, reason) = self.book.policy.initialState(
+            for: stored.post, authorKey: authorKey, foldedText: prepared.foldedText, banned: self.book.bans.contains(authorKey),
+            shownInLastMinute: shownInLastMinute)
         stored.moderation.state = state
         if state == .held {
             stored.moderation.heldSince = now.timeIntervalSince1970
             stored.moderation.heldBecause = reason
-        } else if self.policy.settings.floodLimitPerMinute > 0 {
-            self.shown[authorKey, default: []].append(now)
+        } else {
+            self.book.countShown(authorKey, now: now)
         }
     }
 
@@ -196,11 +177,9 @@ public actor Intake {
     private func restore(_ saved: Journal.WorkingSet) {
         self.store = PostStore(limits: self.store.limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
         self.lastEvent = max(self.lastEvent, saved.lastEvent)
-        self.policy = ModerationPolicy(settings: saved.settings ?? self.configuredSettings)
-        self.bans = saved.bans
-        self.audit = saved.audit
-        self.lastAuditID = max(self.lastAuditID, saved.audit.first?.id ?? 0)
-        self.projectorDue = self.projectorDue.filter { self.store.stored($0.key)?.moderation.state == .visible }
+        self.book.restore(saved)
+        let store = self.store
+        self.projector.retain { store.stored($0)?.moderation.state == .visible }
     }
 
     /// Waits until every change submitted so far is durable, so that what was just read from memory is on disk.
@@ -228,8 +207,8 @@ public actor Intake {
         try self.checkWritable()
         let failures = self.journal.failedCommits
         let lastEvent = self.hubs.projector.lastEvent
-        let posts = try await self.page(limit: limit + self.projectorDue.count, before: before, states: [.visible])
-            .filter { self.projectorDue[$0.post.id] == nil }.prefix(limit).map(\.post)
+        let posts = try await self.page(limit: limit + self.projector.count, before: before, states: [.visible])
+            .filter { !self.projector.isWaiting($0.post.id) }.prefix(limit).map(\.post)
         try await self.settle(since: failures)
         return Snapshot(posts: Array(posts), lastEvent: lastEvent)
     }
@@ -237,19 +216,18 @@ public actor Intake {
     /// Sends the projector the posts whose delay has passed (when they are still visible). Durable (the event
     /// counter) before it returns. Called by ``ProjectorRelease``.
     public func releaseProjectorPosts(now: Date = Date()) async throws {
-        let due = self.projectorDue.filter { $0.value <= now }.sorted { $0.value < $1.value }
-        guard !due.isEmpty else { return }
         try self.checkWritable()
+        let due = self.projector.takeDue(now: now)
+        guard !due.isEmpty else { return }
         var entry = JournalEntry()
         for (id, _) in due {
-            self.projectorDue[id] = nil
             guard let stored = self.store.stored(id), stored.moderation.state == .visible else { continue }
             entry.projectorEvents.append(self.nextEvent(.post(stored.post)))
         }
         do {
             try await self.commit(entry)
         } catch {
-            for (id, time) in due where self.store.stored(id)?.moderation.state == .visible { self.projectorDue[id] = time }  // due again
+            for (id, time) in due where self.store.stored(id)?.moderation.state == .visible { self.projector.schedule(id, at: time) }  // due again
             throw error
         }
     }
@@ -317,20 +295,8 @@ public actor Intake {
 
     func moderated(_ stored: StoredPost) -> ModeratedPost {
         ModeratedPost(
-            stored: stored, authorBanned: self.bans.contains(stored.moderation.authorKey),
-            authorTrusted: self.policy.isTrusted(authorKey: stored.moderation.authorKey))
+            stored: stored, authorBanned: self.book.bans.contains(stored.moderation.authorKey),
+            authorTrusted: self.book.policy.isTrusted(authorKey: stored.moderation.authorKey))
     }
 
-    private func shownInLastMinute(_ authorKey: String, now: Date) -> Int {
-        // Bounded: once many authors are counted, those with nothing in the last minute are forgotten (the
-        // threshold doubles past what stays, so the sweeps cost a constant per post).
-        if self.shown.count > self.shownSweepAt {
-            self.shown = self.shown.filter { $0.value.last.map { now.timeIntervalSince($0) <= 60 } ?? false }
-            self.shownSweepAt = max(4096, self.shown.count * 2)
-        }
-        guard var times = self.shown[authorKey] else { return 0 }
-        while let oldest = times.first, now.timeIntervalSince(oldest) > 60 { times.removeFirst() }
-        self.shown[authorKey] = times.isEmpty ? nil : times
-        return times.count
-    }
 }

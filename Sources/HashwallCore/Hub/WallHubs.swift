@@ -4,7 +4,7 @@ import NIOCore
 /// The event streams: the public wall (visible posts only), the projector (the same, but a new post only
 /// after the projector delay) and the moderators' (every post with its state, settings and audit). Numbers
 /// come from one counter, so each stream's numbers rise, with gaps.
-public struct WallHubs: Sendable {
+public struct WallHubs: Sendable, CommitListener {
     public let wall: EventHub
     public let projector: EventHub
     public let moderators: EventHub
@@ -30,7 +30,7 @@ public struct WallHubs: Sendable {
 
     /// Encodes each event once and publishes it on its stream. Called by the journal after each commit, in order.
     /// `posts`: the commit's post encodings, shared with its journal rows.
-    func publish(_ entries: [JournalEntry], posts: inout PostJSON) {
+    public func committed(_ entries: [JournalEntry], encodings posts: inout PostJSON) {
         var wallFrames: [EventHub.Frame] = []
         var projectorFrames: [EventHub.Frame] = []
         var moderatorFrames: [EventHub.Frame] = []

@@ -45,7 +45,8 @@ public final class Journal: Service, Sendable {
     /// Random, made once per database: keys the digests that stand for something personal in public ids
     /// (``keyedDigest(_:)``), so that nobody without the database can test guesses against them.
     let installationSecret: SymmetricKey
-    let hubs: WallHubs
+    /// Told of each commit once it is durable (the event hubs publish its events).
+    let listener: any CommitListener
     let metrics: WallMetrics
     let logger: Logger
     private let queue = Mutex<Queue>(Queue())
@@ -62,14 +63,15 @@ public final class Journal: Service, Sendable {
     /// Opens (or creates) the database at `path` and brings its schema up to date.
     /// - Throws: ``JournalError/unreadable(path:reason:)`` when the file exists but is not a readable Hashwall
     ///   database. It is never recreated.
+    /// `listener` hears of every commit, in order, once it is durable.
     public init(
-        path: String, synchronous: Synchronous = .full, checkpoints: Checkpoints = Checkpoints(), hubs: WallHubs, metrics: WallMetrics,
-        logger: Logger
+        path: String, synchronous: Synchronous = .full, checkpoints: Checkpoints = Checkpoints(), listener: any CommitListener,
+        metrics: WallMetrics, logger: Logger
     ) throws {
         self.path = path
         self.synchronous = synchronous
         self.checkpoints = checkpoints
-        self.hubs = hubs
+        self.listener = listener
         self.metrics = metrics
         self.logger = logger
         var configuration = Configuration()
@@ -225,8 +227,24 @@ public final class Journal: Service, Sendable {
         self.metrics.commitBatchSize.record(batch.count)
         self.metrics.commitLatency.recordNanoseconds(Int64((ContinuousClock.now - started) / .nanoseconds(1)))
         if case .success = result {
-            self.hubs.publish(entries, posts: &posts)
+            self.listener.committed(entries, encodings: &posts)
         }
         for (_, pending) in batch { pending.complete(result) }
     }
+}
+
+extension Journal {
+    /// A journal whose commits the wall's event hubs publish.
+    public convenience init(
+        path: String, synchronous: Synchronous = .full, checkpoints: Checkpoints = Checkpoints(), hubs: WallHubs, metrics: WallMetrics,
+        logger: Logger
+    ) throws {
+        try self.init(path: path, synchronous: synchronous, checkpoints: checkpoints, listener: hubs, metrics: metrics, logger: logger)
+    }
+}
+
+/// Hears of each journal commit once it is durable, in commit order, with the entries it made durable and the
+/// JSON of their posts (encoded once for the rows, reusable for frames). Called on the journal's writer: be quick.
+public protocol CommitListener: Sendable {
+    func committed(_ entries: [JournalEntry], encodings: inout PostJSON)
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Encodes posts to JSON once per commit: a new post's journal row, its wall (and projector) frame and its
 /// moderators' frame share one encoding, instead of three runs of `JSONEncoder` over the same post.
-struct PostJSON {
+public struct PostJSON {
     let encoder: JSONEncoder
     private var memo: [PostID: (post: Post, json: Data)] = [:]
 

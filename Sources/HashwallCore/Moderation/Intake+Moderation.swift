@@ -68,7 +68,7 @@ extension Intake {
         let authorKey = stored.moderation.authorKey
         var entry = JournalEntry()
         var previous: [PostID: PostState] = [:]
-        self.bans.insert(authorKey)
+        self.book.bans.insert(authorKey)
         entry.bans = [(authorKey, true)]
         for var post in self.store.posts(byAuthor: authorKey) where post.moderation.state == .visible {
             let before = post
@@ -90,7 +90,7 @@ extension Intake {
         let stored = try await self.storedPost(postID)
         try self.checkWritable()
         let authorKey = stored.moderation.authorKey
-        guard self.bans.remove(authorKey) != nil else { throw ModerationConflict(description: "this author is not banned") }
+        guard self.book.bans.remove(authorKey) != nil else { throw ModerationConflict(description: "this author is not banned") }
         var entry = JournalEntry()
         entry.bans = [(authorKey, false)]
         let posts = self.store.posts(byAuthor: authorKey)
@@ -105,7 +105,7 @@ extension Intake {
     }
 
     /// The moderators' settings now.
-    public var settings: ModerationSettings { self.policy.settings }
+    public var settings: ModerationSettings { self.book.settings }
 
     /// Replaces the settings. They apply to posts accepted from now on.
     /// - Throws: ``InvalidField`` naming the first bad field.
@@ -113,7 +113,7 @@ extension Intake {
         if let problem = settings.problems().first { throw problem }
         try self.checkWritable()
         var entry = JournalEntry()
-        let previous = self.policy.settings
+        let previous = self.book.settings
         self.setSettings(settings, in: &entry)
         self.record(
             .settings, postID: nil, summary: Self.describeChange(from: previous, to: settings), inverse: .settings(previous), by: moderator,
@@ -123,18 +123,19 @@ extension Intake {
     }
 
     /// The newest audit entries, newest first.
-    public func auditEntries(limit: Int) -> [AuditEntry] { Array(self.audit.prefix(limit)) }
+    public func auditEntries(limit: Int) -> [AuditEntry] { Array(self.book.audit.prefix(limit)) }
 
     /// Undoes `moderator`'s most recent action that is not yet undone. Returns that entry, marked undone.
     /// - Throws: ``ModerationConflict`` when there is nothing to undo.
     public func undo(by moderator: String) async throws -> AuditEntry {
-        guard let target = self.audit.first(where: { $0.moderator == moderator && !$0.undone && $0.inverse != nil }), let inverse = target.inverse
+        guard let target = self.book.audit.first(where: { $0.moderator == moderator && !$0.undone && $0.inverse != nil }),
+            let inverse = target.inverse
         else { throw ModerationConflict(description: "nothing to undo") }
         // Read every post it touches first (some may be on disk only): from here to the submission nothing waits,
         // so no other change can be numbered and published between this undo's events.
         var read: [PostID: StoredPost] = [:]
         for id in inverse.postIDs { read[id] = try await self.storedPost(id) }
-        guard let index = self.audit.firstIndex(where: { $0.id == target.id }), !self.audit[index].undone else {
+        guard let index = self.book.audit.firstIndex(where: { $0.id == target.id }), !self.book.audit[index].undone else {
             throw ModerationConflict(description: "that action was undone meanwhile")
         }
         try self.checkWritable()
@@ -149,14 +150,13 @@ extension Intake {
                 self.apply(stored, replacing: before, to: &entry)
             }
         case .banned(let authorKey, let banned, let states):
-            if banned { self.bans.insert(authorKey) } else { self.bans.remove(authorKey) }
+            if banned { self.book.bans.insert(authorKey) } else { self.book.bans.remove(authorKey) }
             entry.bans = [(authorKey, banned)]
             self.restore(states, read: read, in: &entry)
         case .settings(let settings):
             self.setSettings(settings, in: &entry)
         }
-        self.audit[index].undone = true
-        let undone = self.audit[index]
+        let undone = self.book.markUndone(at: index)
         entry.audit.append(undone)
         entry.moderatorEvents.append(self.nextModeratorEvent(.audit(undone)))
         self.record(.undo, postID: undone.postID, summary: "undid: \(undone.summary)", inverse: nil, by: moderator, in: &entry)
@@ -198,16 +198,16 @@ extension Intake {
             entry.events.append(event)
             // A post still within the projector delay never reached the projector: it hears nothing of it,
             // and a post hidden in that time never will.
-            if self.projectorDue[stored.post.id] != nil {
+            if self.projector.isWaiting(stored.post.id) {
                 entry.notForProjector.insert(event.number)
-                if stored.moderation.state != .visible { self.projectorDue[stored.post.id] = nil }
+                if stored.moderation.state != .visible { self.projector.cancel(stored.post.id) }
             }
         }
         entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
     }
 
     private func setSettings(_ settings: ModerationSettings, in entry: inout JournalEntry) {
-        self.policy = ModerationPolicy(settings: settings)
+        self.book.policy = ModerationPolicy(settings: settings)
         entry.settings = settings
         entry.moderatorEvents.append(self.nextModeratorEvent(.settings(settings)))
     }
@@ -216,11 +216,7 @@ extension Intake {
         _ action: AuditEntry.Action, postID: PostID?, summary: String, inverse: AuditEntry.Inverse?, by moderator: String,
         in entry: inout JournalEntry
     ) {
-        self.lastAuditID += 1
-        let audit = AuditEntry(
-            id: self.lastAuditID, at: Date(), moderator: moderator, action: action, postID: postID, summary: summary, inverse: inverse)
-        self.audit.insert(audit, at: 0)
-        if self.audit.count > Journal.restoredAudit { self.audit.removeLast() }
+        let audit = self.book.record(action, postID: postID, summary: summary, inverse: inverse, by: moderator, at: Date())
         entry.audit.append(audit)
         entry.moderatorEvents.append(self.nextModeratorEvent(.audit(audit)))
     }
