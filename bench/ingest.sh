@@ -61,7 +61,7 @@ new_dir() {   # a fresh journal folder with the config bench/run.sh uses
     [ -n "$dir" ] && rm -rf "$dir"
     dir=$(mktemp -d /tmp/hashwall-bench.XXXXXX)
     cat > "$dir/config.json" <<JSON
-{ "server": {"host": "127.0.0.1", "port": 18081}, "channels": {"demo": {"enabled": false}},
+{ "server": {"host": "127.0.0.1", "port": 18081, "maxStreamsPerAddress": 200000, "maxStreams": 200000}, "channels": {"demo": {"enabled": false}},
   "moderation": {"mode": "post"}, "storage": {"path": "$dir/wall.sqlite"}, "log": {"level": "warning"} }
 JSON
 }

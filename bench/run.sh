@@ -34,7 +34,7 @@ trap stop EXIT
 start_hashwall() {   # post moderation, no demo, a fresh journal, port 18081
     local dir; dir=$(mktemp -d /tmp/hashwall-bench.XXXXXX)
     cat > "$dir/config.json" <<JSON
-{ "server": {"host": "127.0.0.1", "port": 18081}, "channels": {"demo": {"enabled": false}},
+{ "server": {"host": "127.0.0.1", "port": 18081, "maxStreamsPerAddress": 200000, "maxStreams": 200000}, "channels": {"demo": {"enabled": false}},
   "moderation": {"mode": "post"}, "storage": {"path": "$dir/wall.sqlite"}, "log": {"level": "warning"} }
 JSON
     HASHWALL_INGEST_TOKEN=bench-token HASHWALL_MODERATOR_TOKEN=bench-mod "$binary" --config "$dir/config.json" > "$dir/out.log" 2>&1 &
