@@ -145,6 +145,8 @@ public actor Intake {
     func commit(_ entry: JournalEntry) async throws {
         do {
             try await self.journal.submit(entry).wait()
+        } catch JournalError.closed {
+            throw JournalError.closed  // the wall is stopping: nothing reads memory any more
         } catch {
             await self.recover()
             throw error

@@ -262,3 +262,23 @@ private func post(_ id: String, handle: String, _ text: String) -> IncomingPost 
         }
     }
 }
+
+@Suite struct PagingOrderTests {
+    /// A post that arrives late with an early date (a channel catching up, or posts prepared concurrently) when memory
+    /// is full: it is journaled, and memory keeps the newest posts, so a page continued on disk misses none.
+    @Test func aLatePostWithAnEarlyDateIsKeptAndPagingMissesNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let limits = StoreLimits(maxPosts: 5, maxRememberedKeys: 10_000)
+        try await withWall(path: directory.file("wall.sqlite"), limits: limits, settings: ModerationSettings(blocklist: [])) { intake, _, _ in
+            let start = Date().addingTimeInterval(-3600)
+            for i in [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 0] {
+                _ = try await intake.accept(
+                    IncomingPost(
+                        id: PostID("x:\(i)"), channel: .x, author: Author(name: "A", handle: "a\(i)"), text: "post \(i)",
+                        createdAt: start.addingTimeInterval(Double(i))))
+            }
+            let ids = try await intake.snapshot(limit: 100).posts.map(\.id.rawValue)
+            #expect(ids == (0...10).reversed().map { "x:\($0)" })
+        }
+    }
+}

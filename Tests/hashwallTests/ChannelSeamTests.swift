@@ -16,7 +16,9 @@ import Testing
             var config = HashwallConfig.testing(journalIn: directory.path)
             config.wall.language = language
             try await withLiveWall(config) { client, _ in
-                let channels = try json(try await client.execute(uri: "/api/wall", method: .get))["channels"] as? [[String: String]] ?? []
+                let list = try json(try await client.execute(uri: "/api/wall", method: .get))["channels"] as? [[String: Any]] ?? []
+                #expect(list.map { $0["filter"] as? Bool } == [true, true, true, true, true, false, false])
+                let channels = list.map { $0.compactMapValues { $0 as? String } }
                 #expect(channels.map { $0["name"] ?? "" } == ["x", "mastodon", "bluesky", "sms", "email", "api", "demo"])
                 #expect(channels.first { $0["name"] == "email" }?["label"] == email)
                 #expect(channels.first { $0["name"] == "demo" }?["label"] == demo)

@@ -68,7 +68,27 @@ export function asPost(value) {
   };
 }
 
-/** `/api/wall`, retried while the server is unreachable; `DEFAULT_WALL` fields fill whatever is missing or invalid. */
+/**
+ * The wall's channel kinds (`/api/wall`'s `channels`), in the server's order: `{ name, label, icon }` each, strings.
+ * Entries without a usable name are dropped, and so are repeated names; a missing label is the name, a missing icon "".
+ */
+export function asChannels(value) {
+  if (!Array.isArray(value)) return [];
+  const channels = [];
+  const seen = new Set();
+  for (const entry of value) {
+    const name = text(entry?.name);
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(name) || seen.has(name)) continue;
+    seen.add(name);
+    channels.push(Object.freeze({ name, label: text(entry.label) || name, icon: text(entry.icon) }));
+  }
+  return Object.freeze(channels);
+}
+
+/**
+ * `/api/wall`, retried while the server is unreachable; `DEFAULT_WALL` fields fill whatever is missing or invalid.
+ * `channels` (see `asChannels`) is empty when the server could not be reached: the pages' one list of channels.
+ */
 export async function fetchWall({ attempts = Infinity } = {}) {
   const data = (await getJSON("/api/wall", attempts)) ?? {};
   const hashtags = Array.isArray(data.hashtags) ? data.hashtags.filter((tag) => typeof tag === "string" && tag !== "") : [];
@@ -81,6 +101,7 @@ export async function fetchWall({ attempts = Infinity } = {}) {
     followerURL: text(data.followerURL) || null,
     accentColor: /^#[0-9a-f]{6}$/i.test(text(data.accentColor)) ? data.accentColor : null,
     logoURL: data.logoURL === "/logo" ? "/logo" : null,
+    channels: asChannels(data.channels),
   };
 }
 

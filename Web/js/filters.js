@@ -7,10 +7,30 @@ export function foldForSearch(text) {
 }
 
 /**
- * Wires the `search` input and the channel `buttons` (each with `data-channel`, "" for all) to the cards in
- * `cards`, including cards added later. `status` says how many match when a filter is on.
+ * Adds one button per channel of `channels` (`/api/wall`'s list) to `group`, after the buttons it already holds
+ * (the "all channels" one, `data-channel=""`), and returns them all. `group` stays hidden when there is no channel.
  */
-export function createFilters({ search, buttons, cards, status, strings }) {
+function channelButtons(group, channels) {
+  for (const { name, label, filter } of channels) {
+    if (filter === false) continue; // a path in (the API, the demo), not a network people post on
+    const button = document.createElement("button");
+    button.type = "button";
+    button.dataset.channel = name;
+    button.setAttribute("aria-pressed", "false");
+    button.textContent = label;
+    group.append(button);
+  }
+  group.hidden = !channels.some((channel) => channel.filter !== false);
+  return [...group.querySelectorAll("button[data-channel]")];
+}
+
+/**
+ * Wires the `search` input and the channel buttons of `group` (one per channel of `channels`, each with
+ * `data-channel`, and "" for all) to the cards in `cards`, including cards added later. `status` says how many
+ * match when a filter is on.
+ */
+export function createFilters({ search, group, channels, cards, status, strings }) {
+  const buttons = channelButtons(group, channels);
   let channel = "";
   let query = "";
   const folded = new WeakMap(); // card → its text folded, computed once (a redrawn post is a new card)

@@ -11,6 +11,7 @@ import { createHeader } from "./moderation-header.js";
 import { bindHelp, bindKeys } from "./moderation-keys.js";
 import { createModerationList } from "./moderation-list.js";
 import { createLogin } from "./moderation-login.js";
+import { createOlderHeld } from "./moderation-older-held.js";
 import { createPreview } from "./moderation-preview.js";
 import { createRowRenderer } from "./moderation-row.js";
 import { createSession } from "./moderation-session.js";
@@ -26,6 +27,8 @@ import { applyWallSettings } from "./wall-settings.js";
 
 const SNAPSHOT = { limit: 300, heldLimit: 500, auditLimit: 50 };
 const MAX_ROWS = 300;
+// Held posts the console keeps (snapshot plus older pages loaded on demand); past it, older ones wait on the server.
+const MAX_HELD = 2000;
 const byId = (id) => document.getElementById(id);
 
 const wall = await fetchWall({ attempts: 3 });
@@ -43,8 +46,8 @@ let settings = null;
 let events = null;
 const api = createModerationApi({ onUnauthorized: () => session.expire() });
 const toasts = createToasts(byId("toasts"));
-const store = createModerationStore();
-const cardTemplate = createPostCardTemplate(language);
+const store = createModerationStore({ maxHeld: MAX_HELD });
+const cardTemplate = createPostCardTemplate(language, wall.channels);
 const renderCard = (post) => renderPost(cardTemplate, post, { language, links: false });
 
 const audit = createAuditPanel({ list: byId("audit"), empty: byId("audit-empty"), template: byId("audit-entry"), strings, language });
@@ -63,12 +66,27 @@ filters = bindFilters({
   list,
   strings,
   onState: async (state) => {
-    // The snapshot holds the newest posts and every held one; older visible, hidden or rejected ones come on demand.
+    olderHeld.setState(state);
+    // The snapshot holds the newest posts and the newest held ones; older ones of a state come on demand.
     const page = state === "all" || state === "held" ? null : await api.posts(state, SNAPSHOT.limit);
     if (!page) return;
     store.addMissing(page.posts);
     postsChanged();
   },
+});
+const olderHeld = createOlderHeld({
+  button: byId("load-older-held"),
+  status: byId("older-held-status"),
+  strings,
+  load: (before) => api.posts("held", SNAPSHOT.heldLimit, before),
+  onPage: (posts) => {
+    store.addMissing(posts);
+    postsChanged();
+  },
+  onExhausted: () => list.focusSelection(),
+  heldCount: () => store.counts().held,
+  pageSize: SNAPSHOT.heldLimit,
+  maxHeld: MAX_HELD,
 });
 const preview = createPreview({ container: byId("preview"), empty: byId("preview-empty"), note: byId("preview-note"), render: renderCard, strings });
 
@@ -95,6 +113,7 @@ function postsChanged() {
   const counts = store.counts();
   header.setHeld(counts.held);
   filters.setCounts(counts);
+  olderHeld.refresh();
 }
 
 settings = createSettingsPanel({
@@ -105,6 +124,8 @@ settings = createSettingsPanel({
     revert: byId("settings-revert"),
     error: byId("settings-error"),
     status: byId("settings-status"),
+    channelModes: byId("channel-modes"),
+    channelModesGroup: byId("channel-modes-group"),
   },
   api,
   strings,
@@ -115,7 +136,25 @@ settings = createSettingsPanel({
   },
 });
 actions = createActions({ api, store, list, toasts, strings, onChange: postsChanged });
-const channels = createChannelPanel({ list: byId("channels"), template: byId("channel-item"), strings, api });
+const channels = createChannelPanel({ list: byId("channels"), template: byId("channel-item"), strings, language, api });
+
+/** The wall's one list of channels, to the channel filter, the per-channel modes and the channel panel. */
+function useChannels(list) {
+  filters.setChannels(list);
+  settings.setChannels(list);
+  channels.setChannels(list);
+}
+if (wall.channels.length > 0) {
+  useChannels(wall.channels);
+} else {
+  // /api/wall did not answer within its 3 tries: the console opens all the same (cards get the neutral badge),
+  // and the channel controls appear once the same call, now retried until the server answers, brings the list.
+  fetchWall().then((later) => {
+    if (later.channels.length === 0) return;
+    cardTemplate.content.replaceChildren(createPostCardTemplate(language, later.channels).content.firstElementChild);
+    useChannels(later.channels);
+  });
+}
 
 function startConsole(moderator) {
   header.setModerator(moderator);
@@ -125,6 +164,7 @@ function startConsole(moderator) {
     loadSnapshot: () => api.snapshot(SNAPSHOT),
     onSnapshot: (snapshot) => {
       store.replaceAll(snapshot.posts);
+      olderHeld.reset(snapshot.held);
       audit.load(snapshot.audit);
       settings.apply(snapshot.settings);
       postsChanged();

@@ -3,7 +3,6 @@
 
 import { asPost } from "./api.js";
 
-export const CHANNELS = Object.freeze(["x", "mastodon", "bluesky", "sms", "email", "api", "demo"]);
 const STATES = new Set(["visible", "hidden", "held", "rejected"]);
 const MODES = new Set(["post", "pre"]);
 const POST_ACTIONS = new Set(["hide", "show", "approve", "reject", "pin", "unpin"]);
@@ -51,15 +50,16 @@ function count(value) {
 }
 
 /**
- * Settings with every documented field checked (unknown channel modes dropped). Fields this page does not know
- * are kept, so that a PUT of the edited object does not erase what a newer server added.
+ * Settings with every documented field checked (channel modes other than post or pre dropped, for any channel
+ * name: the page may learn its channel list after the settings). Fields this page does not know are kept, so
+ * that a PUT of the edited object does not erase what a newer server added.
  */
 export function asSettings(value) {
   if (!value || typeof value !== "object" || !MODES.has(value.mode)) return null;
   const channelModes = {};
-  for (const channel of CHANNELS) {
-    const mode = value.channelModes?.[channel];
-    if (MODES.has(mode)) channelModes[channel] = mode;
+  const given = value.channelModes && typeof value.channelModes === "object" ? value.channelModes : {};
+  for (const [channel, mode] of Object.entries(given)) {
+    if (/^[a-z0-9][a-z0-9._-]*$/i.test(channel) && MODES.has(mode)) channelModes[channel] = mode;
   }
   return {
     ...value,
@@ -128,10 +128,20 @@ export function createModerationApi({ onUnauthorized }) {
     return answer;
   }
 
-  async function posts(state, limit) {
-    const answer = await guarded("GET", `/api/moderation/posts?state=${encodeURIComponent(state)}&limit=${limit}`);
+  async function posts(state, limit, before = null) {
+    let path = `/api/moderation/posts?state=${encodeURIComponent(state)}&limit=${limit}`;
+    if (before) path += `&before=${encodeURIComponent(before)}`;
+    const answer = await guarded("GET", path);
     if (!answer.ok || !Array.isArray(answer.data?.posts)) return null;
-    return { posts: answer.data.posts.map(asModPost).filter(Boolean), lastEventId: eventId(answer.data.lastEventId) };
+    const page = answer.data.posts;
+    const oldestId = typeof page.at(-1)?.id === "string" && page.at(-1).id !== "" ? page.at(-1).id : null;
+    return {
+      posts: page.map(asModPost).filter(Boolean),
+      lastEventId: eventId(answer.data.lastEventId),
+      // A full page: the server may have older ones, asked for with `before: oldestId` (the last post it sent).
+      more: page.length >= limit && oldestId !== null,
+      oldestId,
+    };
   }
 
   async function settings() {
@@ -173,9 +183,10 @@ export function createModerationApi({ onUnauthorized }) {
     },
 
     /**
-     * Everything the console shows, or `null` if any part failed: `{ posts, settings, audit, lastEventId }`.
-     * Held posts are fetched on their own so that none is missing behind newer ones. Posts come first and
-     * settings and audit after, so the stream opened from `lastEventId` replays any change made in between.
+     * Everything the console shows, or `null` if any part failed: `{ posts, settings, audit, lastEventId, held }`.
+     * Held posts are fetched on their own (the newest `heldLimit`) so that none is missing behind newer ones;
+     * `held` is `{ more, oldestId }`, where to ask for older ones. Posts come first and settings and audit
+     * after, so the stream opened from `lastEventId` replays any change made in between.
      */
     async snapshot({ limit, heldLimit, auditLimit }) {
       const [recent, held] = await Promise.all([posts("all", limit), posts("held", heldLimit)]);
@@ -183,10 +194,19 @@ export function createModerationApi({ onUnauthorized }) {
       const [current, entries] = await Promise.all([settings(), audit(auditLimit)]);
       if (!current || !entries) return null;
       const byId = new Map([...recent.posts, ...held.posts].map((post) => [post.id, post]));
-      return { posts: [...byId.values()], settings: current, audit: entries, lastEventId: earliest(recent.lastEventId, held.lastEventId) };
+      return {
+        posts: [...byId.values()],
+        settings: current,
+        audit: entries,
+        lastEventId: earliest(recent.lastEventId, held.lastEventId),
+        held: { more: held.more, oldestId: held.oldestId },
+      };
     },
 
-    /** Up to `limit` posts in `state`, newest first: `{ posts, lastEventId }` or `null`. */
+    /**
+     * Up to `limit` posts in `state`, newest first, older than post `before` when given: `{ posts, lastEventId,
+     * more, oldestId }` or `null` (`more`: the page was full, so older ones may follow `oldestId`).
+     */
     posts,
 
     /** `/healthz`'s `channels` object (name → status), or `null`. Public: no session needed; read even from a 503. */

@@ -3,8 +3,9 @@
 /**
  * Wires the controls in `elements` (`bar`, `channel`, `search`, `status`, `empty`; the state radios are
  * `bar`'s `input[name="state"]`, their counts `[data-count]`) to `list.setFilter`, and tells
- * `onState(state)` when the moderator picks a state, so older posts in that state can be fetched.
- * Returns `showHeld()` (the "held" filter, as from the header badge), `setCounts(counts)` and
+ * `onState(state)` when the state changes (picked, or `showHeld()`), so older posts in that state can be fetched.
+ * Returns `showHeld()` (the "held" filter, as from the header badge), `setChannels(channels)` (one option per
+ * channel of `/api/wall`'s list; the channel filter shows from then on), `setCounts(counts)` and
  * `showStatus({ shown, matching })` for the line above the list.
  */
 export function bindFilters({ elements, list, strings, onState = () => {} }) {
@@ -26,6 +27,16 @@ export function bindFilters({ elements, list, strings, onState = () => {} }) {
       const held = bar.querySelector('input[name="state"][value="held"]');
       held.checked = true;
       list.setFilter({ state: "held" });
+      onState("held");
+    },
+    setChannels(channels) {
+      for (const { name, label } of channels) {
+        const option = document.createElement("option");
+        option.value = name;
+        option.textContent = label;
+        channel.append(option);
+      }
+      channel.closest(".channel-filter").hidden = channels.length === 0;
     },
     setCounts(counts) {
       for (const node of bar.querySelectorAll("[data-count]")) {

@@ -15,10 +15,12 @@ function same(a, b) {
  * `apply(settings)` takes the server's settings (snapshot, live event or PUT answer), tells `onSettings`, and
  * refills the form unless the moderator is editing it; then a notice offers to reload instead of overwriting.
  * Saving shows the server's error (e.g. a 400) beside the form. `setMode(mode)` switches only the mode, from
- * the server's current settings rather than the form's unsaved edits.
+ * the server's current settings rather than the form's unsaved edits. `setChannels(channels)` adds one mode
+ * `<select>` per channel of `/api/wall`'s list to `channelModes` (its `group` shows from then on); a channel
+ * without one keeps its mode when the form is saved.
  */
 export function createSettingsPanel({ elements, api, strings, toasts, onSettings }) {
-  const { form, notice, reload, revert, error, status } = elements;
+  const { form, notice, reload, revert, error, status, channelModes: modesBox, channelModesGroup } = elements;
   const fields = form.elements;
   let current = null;
   let dirty = false;
@@ -37,9 +39,10 @@ export function createSettingsPanel({ elements, api, strings, toasts, onSettings
   }
 
   function read() {
-    const channelModes = {};
+    const channelModes = { ...current.channelModes };
     for (const select of form.querySelectorAll("select[data-channel]")) {
       if (select.value) channelModes[select.dataset.channel] = select.value;
+      else delete channelModes[select.dataset.channel];
     }
     return {
       ...current,
@@ -81,8 +84,36 @@ export function createSettingsPanel({ elements, api, strings, toasts, onSettings
   });
   for (const button of [revert, reload]) button.addEventListener("click", () => current && fill(current));
 
+  function option(value, text) {
+    const node = document.createElement("option");
+    node.value = value;
+    node.textContent = text;
+    return node;
+  }
+
+  function addChannelModes(channels) {
+    for (const { name, label } of channels) {
+      const id = `settings-mode-${name}`;
+      const caption = document.createElement("label");
+      caption.className = "channel-mode-label";
+      caption.htmlFor = id;
+      caption.textContent = label;
+      const select = document.createElement("select");
+      select.id = id;
+      select.name = `channel-${name}`;
+      select.dataset.channel = name;
+      const follow = option("", strings.followMode);
+      follow.dataset.i18n = "followMode";
+      select.append(follow, option("post", "post"), option("pre", "pre"));
+      if (current) select.value = current.channelModes[name] ?? "";
+      modesBox.append(caption, select);
+    }
+    channelModesGroup.hidden = channels.length === 0;
+  }
+
   return {
     apply,
+    setChannels: addChannelModes,
     async setMode(mode) {
       if (!current || current.mode === mode) return;
       const answer = await api.saveSettings({ ...current, mode });

@@ -26,7 +26,7 @@ if (wall.followerURL) {
   byId("follow-qr").src = "/qr.svg";
   byId("follow").hidden = false;
 }
-const template = createPostCardTemplate(wall.language);
+const template = createPostCardTemplate(wall.language, wall.channels);
 const render = (post) => renderPost(template, post, { language: wall.language, links: false });
 const stage = createStage({
   spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render),

@@ -4,7 +4,6 @@ import { formatAbsolute, formatRelative } from "./time.js";
 
 export const LINK_REL = "noopener noreferrer nofollow ugc";
 const SPAN_KINDS = new Set(["url", "mention", "hashtag"]);
-const CHANNELS = new Set(["x", "mastodon", "bluesky", "sms", "email", "api", "demo"]);
 const HANDLE_CHANNELS = new Set(["x", "mastodon", "bluesky"]);
 
 /** `value` as an absolute http(s) URL string, or `null` for anything else (javascript:, data:, relative, malformed). */
@@ -65,10 +64,12 @@ export function sizeClass(text) {
   return length <= 80 ? "s" : length <= 180 ? "m" : length <= 320 ? "l" : "xl";
 }
 
+/** Keeps the badge of `channel`, or else the neutral one, labelled with the channel's name (or nothing when it has none). */
 function keepOnlyBadge(card, channel) {
-  for (const item of card.querySelectorAll(".badge-item")) {
-    if (item.dataset.channel !== channel) item.remove();
-  }
+  const items = [...card.querySelectorAll(".badge-item")];
+  const own = items.find((item) => item.dataset.channel === channel) ?? items.find((item) => item.classList.contains("is-fallback"));
+  for (const item of items) if (item !== own) item.remove();
+  if (own?.classList.contains("is-fallback")) own.querySelector(".visually-hidden").textContent = channel;
 }
 
 function fillTime(card, post, language, links) {
@@ -92,7 +93,7 @@ function fillTime(card, post, language, links) {
  */
 export function renderPost(template, post, { language = "fr", links = true } = {}) {
   const card = template.content.firstElementChild.cloneNode(true);
-  const channel = CHANNELS.has(post.channel) ? post.channel : "api";
+  const channel = post.channel; // a channel the template has no badge for gets the neutral one
   card.dataset.postId = post.id;
   card.dataset.channel = channel;
   card.dataset.size = sizeClass(post.text);

@@ -20,7 +20,7 @@ const permalink = permalinkId(location.pathname);
 if (permalink !== null) {
   const wall = await fetchWall();
   applyWallSettings(wall);
-  const template = createPostCardTemplate(wall.language);
+  const template = createPostCardTemplate(wall.language, wall.channels);
   const ids = ["loading", "cards", "permalink", "unavailable"];
   const elements = Object.fromEntries(ids.map((id) => [id, byId(id)]));
   elements.source = byId("source-link");
@@ -33,7 +33,7 @@ if (permalink !== null) {
 async function startWall() {
   const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: PAGE_SIZE })]);
   const strings = applyWallSettings(wall);
-  const template = createPostCardTemplate(wall.language);
+  const template = createPostCardTemplate(wall.language, wall.channels);
   const list = createCardList(byId("cards"), {
     max: MAX_CARDS,
     render: (post) => renderPost(template, post, { language: wall.language }),
@@ -59,7 +59,8 @@ async function startWall() {
   byId("filters").hidden = false;
   createFilters({
     search: byId("search"),
-    buttons: [...document.querySelectorAll(".channel-filter button")],
+    group: document.querySelector(".channel-filter"),
+    channels: wall.channels,
     cards: byId("cards"),
     status: byId("filter-status"),
     strings,

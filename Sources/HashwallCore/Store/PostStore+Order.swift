@@ -49,16 +49,15 @@ extension PostStore {
     /// Removes the oldest posts beyond `limits.maxPosts`, but never a pinned one (the projector needs it) nor a held
     /// one while no more than `limits.maxPosts` are held (the moderators' queue); their keys stay remembered. Past
     /// that, a flood of held posts stays on disk, oldest first, and the console pages them from there.
-    /// `keeping`: a post just added, whose state its caller is still deciding (it goes at the next eviction if due).
+    /// `keeping`: a post just added, whose state its caller is still deciding: eviction stops at it rather than
+    /// take a newer post instead (memory must hold the newest posts, or a page continued on disk would skip the
+    /// newer one), so the store may hold one post more until the caller's next eviction.
     mutating func evictBeyondLimit(keeping: PostID? = nil) -> [PostID] {
         var evicted: [PostID] = []
         var index = 0
         while self.order.count > self.limits.maxPosts && index < self.order.count {
             let id = self.order[index]
-            if id == keeping {
-                index += 1
-                continue
-            }
+            if id == keeping { break }
             if let slot = self.slots[id], slot.post.pinned || (slot.moderation.state == .held && self.heldCount <= self.limits.maxPosts) {
                 index += 1
                 continue

@@ -15,6 +15,7 @@ struct PageRoutes {
         let css = "text/css; charset=utf-8"
         let js = "text/javascript; charset=utf-8"
         let files: [(String, [UInt8], String)] = [
+            ("/css/card.css", PackageResources.card_css, css),
             ("/css/moderate.css", PackageResources.moderate_css, css),
             ("/css/projector.css", PackageResources.projector_css, css),
             ("/css/theme.css", PackageResources.theme_css, css),
@@ -39,6 +40,7 @@ struct PageRoutes {
             ("/js/moderation-keys.js", PackageResources.moderation_keys_js, js),
             ("/js/moderation-list.js", PackageResources.moderation_list_js, js),
             ("/js/moderation-login.js", PackageResources.moderation_login_js, js),
+            ("/js/moderation-older-held.js", PackageResources.moderation_older_held_js, js),
             ("/js/moderation-preview.js", PackageResources.moderation_preview_js, js),
             ("/js/moderation-row.js", PackageResources.moderation_row_js, js),
             ("/js/moderation-session.js", PackageResources.moderation_session_js, js),

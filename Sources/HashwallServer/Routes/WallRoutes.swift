@@ -38,11 +38,13 @@ public struct WallSettings: Sendable, Codable, Equatable {
     }
 }
 
-/// A channel kind as the pages show it: `{"name": "sms", "label": "SMS", "icon": "sms"}` (`icon`: the pages' icon key).
+/// A channel kind as the pages show it: `{"name": "sms", "label": "SMS", "icon": "sms", "filter": true}` (`icon`: the
+/// pages' icon key; `filter`: followers filter by it, a network or gateway people post through, not `api` or `demo`).
 public struct WallChannel: Sendable, Codable, Equatable {
     public var name: String
     public var label: String
     public var icon: String
+    public var filter: Bool
 
     /// Every channel kind, in the order of ``ChannelKind``, labelled in `language` (`fr` or `en`).
     public static func all(language: String) -> [WallChannel] {
@@ -57,7 +59,7 @@ public struct WallChannel: Sendable, Codable, Equatable {
                 case .api: "API"
                 case .demo: language == "en" ? "Demo" : "Démo"
                 }
-            return WallChannel(name: kind.rawValue, label: label, icon: kind.rawValue)
+            return WallChannel(name: kind.rawValue, label: label, icon: kind.rawValue, filter: ![.api, .demo].contains(kind))
         }
     }
 }
