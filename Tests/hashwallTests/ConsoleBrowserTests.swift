@@ -28,15 +28,7 @@ import Testing
                 try await group.waitForAll()
             }
             let console = try await driver.browser(width: 1440, height: 900)
-            try await console.open(base + "/moderate")
-            let status = try await console.runAsync(
-                """
-                const done = arguments[arguments.length - 1];
-                fetch('/api/moderation/login', {method: 'POST', headers: {'Content-Type': 'application/json'},
-                  body: JSON.stringify({token: arguments[0]})}).then(r => done(r.status), e => done(String(e)));
-                """, [moderatorToken])
-            #expect(status as? Int == 200)
-            try await console.open(base + "/moderate")
+            #expect(try await ModerationBrowserTests.logIn(console, at: base, token: moderatorToken) == 200)
             let heldRows = "return document.querySelectorAll('[data-post-id][data-state=\"held\"]').length"
             try await console.waitUntil("the first 500 held posts", "return (() => { \(heldRows) })() === 500")
             try await console.waitUntil("the button for older held posts", "return !document.getElementById('load-older-held').hidden")

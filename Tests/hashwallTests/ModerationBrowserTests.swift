@@ -15,6 +15,20 @@ import Testing
         try? png.write(to: directory.appendingPathComponent(name))
     }
 
+    /// Logs `console` in as the console's login form does (a session cookie), then opens the console; returns the
+    /// login's status.
+    static func logIn(_ console: Browser, at base: String, token: String) async throws -> Int? {
+        try await console.open(base + "/moderate")
+        let status = try await console.runAsync(
+            """
+            const done = arguments[arguments.length - 1];
+            fetch('/api/moderation/login', {method: 'POST', headers: {'Content-Type': 'application/json'},
+              body: JSON.stringify({token: arguments[0]})}).then(r => done(r.status), e => done(String(e)));
+            """, [token])
+        try await console.open(base + "/moderate")
+        return status as? Int
+    }
+
     static let rowScript = #"return document.querySelector(`[data-post-id="${CSS.escape(arguments[0])}"]`) !== null"#
 
     @Test func hidingInOneConsoleTakesTheCardOffTheProjectorAndTheOtherConsoleSeesWhoDidIt() async throws {
@@ -38,15 +52,7 @@ import Testing
             var consoles: [Browser] = []
             for token in [moderatorToken, "bob-token"] {
                 let console = try await driver.browser(width: 1440, height: 900)
-                try await console.open(base + "/moderate")
-                let status = try await console.runAsync(
-                    """
-                    const done = arguments[arguments.length - 1];
-                    fetch('/api/moderation/login', {method: 'POST', headers: {'Content-Type': 'application/json'},
-                      body: JSON.stringify({token: arguments[0]})}).then(r => done(r.status), e => done(String(e)));
-                    """, [token])
-                #expect(status as? Int == 200)
-                try await console.open(base + "/moderate")
+                #expect(try await Self.logIn(console, at: base, token: token) == 200)
                 try await console.waitUntil("the post in the console", Self.rowScript, [id])
                 consoles.append(console)
             }

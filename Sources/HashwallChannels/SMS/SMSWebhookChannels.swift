@@ -39,8 +39,7 @@ public struct TwilioChannel: WebhookChannel {
     }
 
     public func accept(_ message: SMSMessage, into intake: Intake) async throws -> (WebhookOutcome, WebhookResponse) {
-        guard let post = self.rules.post(for: message) else { return (.ignored, self.ignoredResponse) }
-        _ = try await intake.accept(post, channelName: self.name)
+        guard try await self.rules.accept(message, into: intake, channelName: self.name) == .accepted else { return (.ignored, self.ignoredResponse) }
         var twiml = TwilioWebhook.emptyResponse
         if let thankYou = self.thankYou, self.thanked.firstTime(message.from.authorKey) { twiml = TwilioWebhook.reply(thankYou) }
         return (.accepted, Self.twiml(twiml))
@@ -124,9 +123,7 @@ public struct AndroidGatewayChannel: WebhookChannel {
     }
 
     public func accept(_ message: SMSMessage, into intake: Intake) async throws -> (WebhookOutcome, WebhookResponse) {
-        guard let post = self.rules.post(for: message) else { return (.ignored, self.ignoredResponse) }
-        _ = try await intake.accept(post, channelName: self.name)
-        return (.accepted, self.ignoredResponse)
+        (try await self.rules.accept(message, into: intake, channelName: self.name), self.ignoredResponse)
     }
 
     public var ignoredResponse: WebhookResponse { .text(200, "application/json; charset=utf-8", #"{"ok":true}"#) }
@@ -155,9 +152,7 @@ public struct SMSSyncChannel: WebhookChannel {
     }
 
     public func accept(_ message: SMSMessage, into intake: Intake) async throws -> (WebhookOutcome, WebhookResponse) {
-        guard let post = self.rules.post(for: message) else { return (.ignored, self.ignoredResponse) }
-        _ = try await intake.accept(post, channelName: self.name)
-        return (.accepted, self.ignoredResponse)
+        (try await self.rules.accept(message, into: intake, channelName: self.name), self.ignoredResponse)
     }
 
     public var ignoredResponse: WebhookResponse { Self.answer(200, success: true) }
@@ -172,6 +167,16 @@ public struct SMSSyncChannel: WebhookChannel {
 
     static func answer(_ status: Int, success: Bool, error: String? = nil) -> WebhookResponse {
         .text(status, "application/json; charset=utf-8", SMSSyncWebhook.answer(success: success, error: error))
+    }
+}
+
+extension SMSRules {
+    /// Hands the post `message` becomes to `intake` (durable when this returns); `ignored` for a text that is not
+    /// for the wall (empty, an opt-out word, no required keyword).
+    func accept(_ message: SMSMessage, into intake: Intake, channelName: String) async throws -> WebhookOutcome {
+        guard let post = self.post(for: message) else { return .ignored }
+        _ = try await intake.accept(post, channelName: channelName)
+        return .accepted
     }
 }
 
