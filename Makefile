@@ -3,12 +3,14 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# Build-time C libraries: SQLite for the journal (GRDB), libqrencode for the projector's QR code.
-APT_PACKAGES := libsqlite3-dev libqrencode-dev
-# The tests also drive real pages in headless Chromium over WebDriver, and read QR codes back with zbarimg.
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools
+# Build-time C libraries: SQLite for the journal (GRDB), libqrencode for the projector's QR code, libcurl (IMAP),
+# GMime 3 (MIME) and libxml2 (HTML to text) for the email channel.
+APT_PACKAGES := libsqlite3-dev libqrencode-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev pkg-config
+# The tests also drive real pages in headless Chromium over WebDriver, read QR codes back with zbarimg and poll a real
+# Dovecot IMAP server.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools dovecot-imapd
 
-.PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text soak clean
+.PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text bench-mail soak clean
 
 all: build
 
@@ -54,7 +56,7 @@ release: deps
 	mkdir -p dist
 	cp .build/release/hashwall dist/hashwall
 	strip dist/hashwall
-	@echo "dist/hashwall: copy it with a config.json; it needs only Debian's libsqlite3-0 (and libstdc++6, libc6, on every Debian)."
+	@echo "dist/hashwall: copy it with a config.json; it needs Debian's libsqlite3-0, libqrencode4, libcurl4, libgmime-3.0-0 and libxml2 (and libstdc++6, libc6, on every Debian)."
 
 # Benchmarks (not tests: they print figures and never fail on a slow machine). Hashwall beside nginx + Nchan,
 # same load generator (../shared/bench/sseload), alternating, BENCH_REPS runs each; raw runs in bench/results/.
@@ -75,6 +77,14 @@ bench: deps
 bench-text: deps
 	HASHWALL_BENCHMARKS=1 $(SWIFT) build -c release --product TextScanBench
 	HASHWALL_BENCHMARKS=1 $(SWIFT) run -c release --skip-build TextScanBench
+
+# The email channel: messages/s through the MIME path (GMime, HTML to text, our rules) over the fixture corpus, and the
+# time from a message delivered into a real Dovecot's Maildir to its card on /events of the release binary.
+bench-mail: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="dovecot-imapd"
+	$(SWIFT) build -c release --product hashwall
+	HASHWALL_BENCHMARKS=1 $(SWIFT) build -c release --product MailBench
+	HASHWALL_BENCHMARKS=1 $(SWIFT) run -c release --skip-build MailBench
 
 bench-full: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES)"
@@ -102,16 +112,17 @@ soak: deps
 	$(SWIFT) build -c release
 	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py
 
-# Fuzzes each SMS webhook parser, the ingest body and the text normaliser/scanner with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
+# Fuzzes each SMS webhook parser, the ingest body, the text normaliser/scanner and the MIME path (mail, HTML, forms) with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
 # .build-fuzz/crashes/. Prints each target's executions per second and whether it crashed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync FuzzIngest FuzzText
+FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync FuzzIngest FuzzText FuzzMIME
 fuzz: deps
 	HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address $(addprefix --product ,$(firstword $(FUZZ_TARGETS)))
 	for t in $(wordlist 2,9,$(FUZZ_TARGETS)); do HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product $$t || exit 1; done
 	mkdir -p .build-fuzz/crashes
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p .build-fuzz/corpus/$$t; cp Fuzz/$$t/seeds/* .build-fuzz/corpus/$$t/; \
+		if [ $$t = FuzzMIME ]; then cp Tests/HashwallChannelsTests/Fixtures/mail/*.eml .build-fuzz/corpus/$$t/; fi; \
 		.build-fuzz/debug/$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 -artifact_prefix=.build-fuzz/crashes/$$t- \
 			.build-fuzz/corpus/$$t > .build-fuzz/$$t.log 2>&1; status=$$?; \
 		runs=$$(grep -o 'stat::number_of_executed_units: *[0-9]*' .build-fuzz/$$t.log | grep -o '[0-9]*$$'); \

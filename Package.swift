@@ -52,11 +52,16 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "CCurl", "CGMime", "CLibXML2",
             ],
             // Embedded in the binary, so `make release` gives one file that runs anywhere.
             resources: [.embedInCode("Demo/Resources/demo-posts.json")],
             swiftSettings: swiftSettings
         ),
+        // Debian's C libraries for mail, installed by the Makefile: libcurl (IMAP), GMime 3 (MIME), libxml2 (HTML to text).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CGMime", pkgConfig: "gmime-3.0", providers: [.apt(["libgmime-3.0-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Debian's libqrencode (libqrencode-dev, installed by the Makefile): the projector's QR code.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
@@ -122,6 +127,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            // Raw mail as clients send it, with what the wall should show (Fixtures/mail/README.md).
+            resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -151,7 +158,7 @@ let package = Package(
 // libFuzzer supplies `main`, so they are parsed as libraries.
 if Context.environment["HASHWALL_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: swiftSettings))
-    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync", "FuzzIngest", "FuzzText"] {
+    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync", "FuzzIngest", "FuzzText", "FuzzMIME"] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["HashwallChannels", "FuzzSupport"], path: "Fuzz/\(name)", exclude: ["seeds"],
@@ -159,8 +166,11 @@ if Context.environment["HASHWALL_FUZZ"] == "1" {
     }
 }
 
-// Benchmark drivers, built only by `make bench-text` (HASHWALL_BENCHMARKS=1), in release.
+// Benchmark drivers, built only by `make bench-text` and `make bench-mail` (HASHWALL_BENCHMARKS=1), in release.
 if Context.environment["HASHWALL_BENCHMARKS"] == "1" {
     package.targets.append(
         .executableTarget(name: "TextScanBench", dependencies: ["HashwallCore"], path: "Benchmarks/TextScanBench", swiftSettings: swiftSettings))
+    package.targets.append(
+        .executableTarget(
+            name: "MailBench", dependencies: ["HashwallChannels", "HashwallTestSupport"], path: "Benchmarks/MailBench", swiftSettings: swiftSettings))
 }

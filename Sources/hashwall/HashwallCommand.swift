@@ -28,7 +28,9 @@ struct HashwallCommand: AsyncParsableCommand {
         if let host { config.server.host = host }
         if let port { config.server.port = port }
         let secrets = Secrets.fromEnvironment()
-        let problems = config.validate() + secrets.moderatorAccounts(config.moderation.moderators).problems + secrets.smsHooks(config).problems
+        let problems =
+            config.validate() + secrets.moderatorAccounts(config.moderation.moderators).problems + secrets.smsHooks(config).problems
+            + secrets.email(config, logger: Logger(label: "hashwall")).problems
         guard problems.isEmpty else { Self.fail(ConfigError(problems: problems).description) }
 
         var logger = Logger(label: "hashwall")

@@ -92,9 +92,10 @@ func post(_ id: String, _ text: String) -> IncomingPost {
             let gaps = zip(starts.dropFirst(), starts).map { $0 - $1 }
             // Delays are drawn in [step/2, step] with the step doubling: 100, 200, 400, 800 ms.
             #expect(gaps[3] > gaps[0] * 2, "the backoff did not grow: \(gaps)")
-            // After the run that delivered, the delay is back to the first step.
-            // Without the reset it would be drawn from the fifth step (800 to 1,600 ms).
-            #expect(gaps[4] < .milliseconds(700), "the backoff did not start over: \(gaps)")
+            // After the run that delivered, the delay is back to the first step (50 to 100 ms), shorter than the one
+            // before it (400 to 800 ms); without the reset it would be drawn from the fifth step (800 to 1,600 ms).
+            // Compared with each other, not with the clock, so that a loaded machine's latency does not decide.
+            #expect(gaps[4] < gaps[3], "the backoff did not start over: \(gaps)")
         }
     }
 
@@ -118,7 +119,8 @@ func post(_ id: String, _ text: String) -> IncomingPost {
             let asked = ContinuousClock.now
             await group.triggerGracefulShutdown()
             try await tasks.next()
-            #expect(ContinuousClock.now - asked < .seconds(2))
+            // Hanging sources are cancelled, not waited for (a loaded machine may take a few seconds, never minutes).
+            #expect(ContinuousClock.now - asked < .seconds(15))
         }
         #expect(sources.allSatisfy { status.snapshot[$0.name]?.state == .stopped })
     }

@@ -26,8 +26,8 @@ final class WallProcess: Sendable {
         }
     }
 
-    /// Starts `hashwall --config <configPath>` in `directory` with the test tokens.
-    init(configPath: String, directory: String) throws {
+    /// Starts `hashwall --config <configPath>` in `directory` with the test tokens (and `extra` variables).
+    init(configPath: String, directory: String, environment extra: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = try Self.binary
         process.arguments = ["--config", configPath]
@@ -35,6 +35,7 @@ final class WallProcess: Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["HASHWALL_INGEST_TOKEN"] = testIngestToken
         environment["HASHWALL_MODERATOR_TOKEN"] = "test-moderator-token"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

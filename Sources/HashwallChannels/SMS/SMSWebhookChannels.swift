@@ -159,7 +159,7 @@ public struct SMSSyncChannel: WebhookChannel {
 
     public func response(to failure: WebhookFailure) -> WebhookResponse? {
         switch failure {
-        case .refused(let reason): Self.answer(403, success: false, error: reason)
+        case .refused(let reason), .unauthorized(let reason), .notAcceptable(let reason): Self.answer(403, success: false, error: reason)
         case .malformed(let field): Self.answer(400, success: false, error: field.description)
         case .unsupportedMediaType: nil
         }

@@ -26,10 +26,14 @@ public protocol WebhookChannel: Sendable {
     var ignoredResponse: WebhookResponse { get }
     /// The gateway's own answer to a refused or malformed request; `nil`: the wall's (`{"error": "…"}`).
     func response(to failure: WebhookFailure) -> WebhookResponse?
+    /// The largest body it reads (413 beyond).
+    var maxBody: Int { get }
 }
 
 extension WebhookChannel {
     public func response(to failure: WebhookFailure) -> WebhookResponse? { nil }
+    /// Gateways' bodies are small: a text is at most a few KiB even with every field a gateway adds.
+    public var maxBody: Int { 32 * 1024 }
 }
 
 /// A webhook request as a channel reads it: plain values, no server types.
@@ -93,6 +97,11 @@ public struct WebhookResponse: Sendable, Equatable {
 public enum WebhookFailure: Error, Sendable, CustomStringConvertible {
     /// Wrong or missing credentials: 403 (and counted as a signature failure).
     case refused(String)
+    /// Wrong or missing HTTP basic credentials: 401 with a `WWW-Authenticate` challenge (counted as a signature failure).
+    case unauthorized(String)
+    /// A signature too old or already used (a replay): 406, which tells Mailgun not to retry (counted as a signature
+    /// failure). Nothing is stored.
+    case notAcceptable(String)
     /// A body that is not what the gateway sends: 400 naming the field.
     case malformed(InvalidField)
     /// 415.
@@ -100,9 +109,14 @@ public enum WebhookFailure: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .refused(let reason), .unsupportedMediaType(let reason): reason
+        case .refused(let reason), .unauthorized(let reason), .notAcceptable(let reason), .unsupportedMediaType(let reason): reason
         case .malformed(let field): field.description
         }
+    }
+
+    /// A stale or replayed signature (406).
+    public var isNotAcceptable: Bool {
+        if case .notAcceptable = self { true } else { false }
     }
 
     /// Runs `parse`, turning its ``InvalidField`` into ``malformed(_:)``.

@@ -37,6 +37,22 @@ public enum AuthorKey {
         "sms-" + SHA256.hash(data: Array(("hashwall-sms\u{0}" + e164).utf8)).prefix(12).map { Self.hex($0) }.joined()
     }
 
+    /// The identity of an e-mail sender: a digest of the address, lower case (`lea@example.org`), the same in every
+    /// installation so that an address on the trusted list matches. Never public.
+    public static func emailIdentity(address: String) -> String {
+        let folded = address.trimmingCharacters(in: .whitespaces).lowercased()
+        return "mail-" + SHA256.hash(data: Array(("hashwall-email\u{0}" + folded).utf8)).prefix(12).map { Self.hex($0) }.joined()
+    }
+
+    /// `text` as an e-mail address when it is written as one (`lea@example.org`, no leading `@`), else `nil`.
+    /// Trusted-list entries in this form match e-mail senders (and, as handles, `user@server` accounts).
+    static func emailAddress(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !trimmed.contains(where: \.isWhitespace) else { return nil }
+        return trimmed.lowercased()
+    }
+
     /// `text` as an E.164 number when it is written as one (`+33 6 12 34 56 42`, dots, dashes or brackets
     /// allowed), else `nil`. Trusted-list entries in this form match SMS senders.
     static func e164(_ text: String) -> String? {
@@ -48,7 +64,7 @@ public enum AuthorKey {
         return (8...15).contains(digits.count) ? "+" + digits : nil
     }
 
-    static func hex(_ byte: UInt8) -> String {
+    public static func hex(_ byte: UInt8) -> String {
         let digits = Array("0123456789abcdef")
         return String([digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]])
     }

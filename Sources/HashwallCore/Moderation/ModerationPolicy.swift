@@ -8,9 +8,14 @@ public struct ModerationPolicy: Sendable {
     public init(settings: ModerationSettings) {
         self.settings = settings
         self.blocklist = Blocklist(settings.blocklist)
-        // A number on the list is an SMS sender: it matches the digest that stands for the number.
+        // A number on the list is an SMS sender: it matches the digest that stands for the number. An address is an
+        // e-mail sender (its digest) or a `user@server` handle.
         self.trusted = Set(
-            settings.trusted.map { AuthorKey.e164($0).map { AuthorKey.phoneIdentity(e164: $0) } ?? AuthorKey.foldHandle($0) }.filter { !$0.isEmpty })
+            settings.trusted.flatMap { entry -> [String] in
+                if let number = AuthorKey.e164(entry) { return [AuthorKey.phoneIdentity(e164: number)] }
+                let handle = AuthorKey.foldHandle(entry)
+                return AuthorKey.emailAddress(entry).map { [handle, AuthorKey.emailIdentity(address: $0)] } ?? [handle]
+            }.filter { !$0.isEmpty })
     }
 
     /// Whether the author with `authorKey` (``AuthorKey``) is on the trusted list: by the identity their channel

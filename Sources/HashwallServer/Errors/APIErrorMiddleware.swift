@@ -33,16 +33,20 @@ struct APIError: HTTPResponseError {
     let status: HTTPResponse.Status
     let message: String
     var retryAfter: Int?
+    /// Headers the answer carries besides its type (a `WWW-Authenticate` challenge).
+    var extraHeaders: HTTPFields
 
-    init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil) {
+    init(_ status: HTTPResponse.Status, _ message: String, retryAfter: Int? = nil, headers: HTTPFields = [:]) {
         self.status = status
         self.message = message
         self.retryAfter = retryAfter
+        self.extraHeaders = headers
     }
 
     var headers: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter { headers[.retryAfter] = "\(retryAfter)" }
+        headers.append(contentsOf: self.extraHeaders)
         return headers
     }
 

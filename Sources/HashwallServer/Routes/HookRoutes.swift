@@ -62,9 +62,6 @@ struct HookRoutes {
         self.metrics = metrics
     }
 
-    /// Webhook bodies are small: a text is at most a few KiB even with every field a gateway adds.
-    static let maxBody = 32 * 1024
-
     func add(to router: Router<HashwallRequestContext>) {
         router.get("hooks/{family}/{name}", use: self.hook)
         router.post("hooks/{family}/{name}", use: self.hook)
@@ -75,7 +72,7 @@ struct HookRoutes {
         guard let channel = self.channels[path], channel.methods.contains(request.method.rawValue) else {
             throw APIError(.notFound, "no webhook is enabled at /hooks/\(path)")
         }
-        let body = request.method == .get ? [] : try await request.collectBody(limit: Self.maxBody)
+        let body = request.method == .get ? [] : try await request.collectBody(limit: channel.maxBody)
         var headers: [String: String] = [:]
         for field in request.headers where headers[field.name.canonicalName] == nil { headers[field.name.canonicalName] = field.value }
         let webhookRequest = WebhookRequest(
@@ -116,10 +113,13 @@ struct HookRoutes {
     private func fail(_ failure: WebhookFailure, on channel: some WebhookChannel) throws -> WebhookResponse {
         let status: HTTPResponse.Status
         switch failure {
-        case .refused(let reason):
+        case .refused(let reason), .unauthorized(let reason), .notAcceptable(let reason):
             self.status.recordSignatureFailure(channel.name, reason)
             self.metrics.webhook(channel: channel.name, "bad_signature").increment()
-            status = .forbidden
+            if case .unauthorized = failure {
+                throw APIError(.unauthorized, failure.description, headers: [.wwwAuthenticate: "Basic realm=\"hashwall\""])
+            }
+            status = failure.isNotAcceptable ? .notAcceptable : .forbidden
         case .malformed:
             self.status.set(channel.name, .running, error: failure.description)
             self.metrics.webhook(channel: channel.name, "malformed").increment()

@@ -79,6 +79,12 @@ extension HashwallConfig {
                     "twilio": ["*": [:]] as [String: Any], "vonage": ["*": [:]] as [String: Any], "smssync": ["*": [:]] as [String: Any],
                     "android": ["*": [:]] as [String: Any],
                 ] as [String: Any],
+                "email": [
+                    "enabled": [:], "requiredKeyword": [:],
+                    "imap": ["enabled": [:], "url": [:], "user": [:], "pollSeconds": [:]] as [String: Any],
+                    "mailgun": ["enabled": [:]] as [String: Any], "sendgrid": ["enabled": [:]] as [String: Any],
+                    "postmark": ["enabled": [:]] as [String: Any],
+                ] as [String: Any],
             ] as [String: Any],
             "moderation": [
                 "mode": [:], "channelModes": [:], "blocklist": [:], "trusted": [:], "projectorDelaySeconds": [:], "floodLimitPerMinute": [:],

@@ -44,6 +44,18 @@ extension HashwallConfig {
                 "channels.sms.vonage.signatureMethod: must be one of \(VonageWebhook.Method.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(method)\""
             )
         }
+        let imap = self.channels.email.imap
+        if self.channels.email.enabled, imap.enabled {
+            let scheme = URL(string: imap.url)?.scheme?.lowercased()
+            check(
+                (scheme == "imap" || scheme == "imaps") && URL(string: imap.url)?.host?.isEmpty == false,
+                "channels.email.imap.url: must be an imap:// or imaps:// URL with a host, got \"\(imap.url)\"")
+            check(!imap.user.isEmpty, "channels.email.imap.user: must name the mailbox's user")
+        }
+        check(imap.pollSeconds >= 1, "channels.email.imap.pollSeconds: must be at least 1, got \(imap.pollSeconds)")
+        if let keyword = self.channels.email.requiredKeyword {
+            check(!Hashtags.fold(keyword).isEmpty, "channels.email.requiredKeyword: must not be empty")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(

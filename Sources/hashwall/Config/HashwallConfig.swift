@@ -64,8 +64,30 @@ struct HashwallConfig: Codable, Sendable, Equatable {
             var smssync = Gateway()
             var android = Gateway()
         }
+        struct Email: Codable, Sendable, Equatable {
+            struct IMAP: Codable, Sendable, Equatable {
+                var enabled = false
+                /// `imap://host:port/MAILBOX` or `imaps://…` (INBOX when the path is empty).
+                var url = ""
+                var user = ""
+                /// Seconds between two polls (at least 1).
+                var pollSeconds = 10.0
+            }
+            struct Service: Codable, Sendable, Equatable {
+                var enabled = false
+            }
+            var enabled = false
+            /// When set, only messages holding this word or hashtag (subject or body) are for the wall; by default
+            /// every message to the event's address is.
+            var requiredKeyword: String?
+            var imap = IMAP()
+            var mailgun = Service()
+            var sendgrid = Service()
+            var postmark = Service()
+        }
         var demo = Demo()
         var sms = SMS()
+        var email = Email()
     }
 
     struct Moderation: Codable, Sendable, Equatable {

@@ -2,6 +2,7 @@ import Foundation
 import HashwallChannels
 import HashwallCore
 import HashwallServer
+import Logging
 
 /// Tokens from the environment, or random ones made at start-up (and printed, so the organiser can use them).
 struct Secrets: Sendable, Equatable {
@@ -63,6 +64,39 @@ struct Secrets: Sendable, Equatable {
                 signingKey: self.named["HASHWALL_ANDROID_SMS_SIGNING_KEY"], defaultCountryCode: sms.defaultCountryCode)
         }
         return (hooks, problems)
+    }
+
+    /// The email channel the configuration enables: its IMAP source and its webhooks, with their secrets; a problem
+    /// for each required secret missing.
+    func email(_ config: HashwallConfig, logger: Logger) -> (imap: IMAPSource?, webhooks: [any WebhookChannel], problems: [String]) {
+        let email = config.channels.email
+        guard email.enabled else { return (nil, [], []) }
+        let rules = EmailRules(requiredKeyword: email.requiredKeyword, anonymousName: config.wall.language == "en" ? "Email" : "E-mail")
+        var problems: [String] = []
+        var imap: IMAPSource?
+        if email.imap.enabled {
+            if let password = self.named["HASHWALL_IMAP_PASSWORD"] {
+                if let server = IMAPServer(url: email.imap.url, user: email.imap.user, password: password) {
+                    imap = IMAPSource(
+                        server: server, rules: rules, pollInterval: .milliseconds(Int64(email.imap.pollSeconds * 1000)), logger: logger)
+                }  // else: the URL is named by validate()
+            } else {
+                problems.append("channels.email.imap.enabled: HASHWALL_IMAP_PASSWORD must be set in the environment")
+            }
+        }
+        var webhooks: [any WebhookChannel] = []
+        func secret(_ enabled: Bool, _ key: String, _ variable: String, _ make: (String) -> any WebhookChannel) {
+            guard enabled else { return }
+            if let value = self.named[variable] {
+                webhooks.append(make(value))
+            } else {
+                problems.append("channels.email.\(key).enabled: \(variable) must be set in the environment")
+            }
+        }
+        secret(email.mailgun.enabled, "mailgun", "HASHWALL_MAILGUN_SIGNING_KEY") { MailgunChannel(signingKey: $0, rules: rules) }
+        secret(email.sendgrid.enabled, "sendgrid", "HASHWALL_SENDGRID_WEBHOOK_PASSWORD") { SendGridChannel(password: $0, rules: rules) }
+        secret(email.postmark.enabled, "postmark", "HASHWALL_POSTMARK_WEBHOOK_PASSWORD") { PostmarkChannel(password: $0, rules: rules) }
+        return (imap, webhooks, problems)
     }
 
     /// Every moderator: the default one, then those the configuration names whose variable is set.

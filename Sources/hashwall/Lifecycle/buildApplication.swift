@@ -43,7 +43,8 @@ func buildApplication(
         smsHooks.vonageAssembler = assembler
         smsServices.append(assembler)
     }
-    let webhooks = smsHooks.channels
+    let email = secrets.email(config, logger: logger)
+    let webhooks = smsHooks.channels + email.webhooks
     for channel in webhooks {
         status.set(channel.name, .running)
     }
@@ -52,6 +53,7 @@ func buildApplication(
     if config.channels.demo.enabled {
         sources.append(DemoSource(samples: try DemoSample.bundled(), interval: .milliseconds(Int64(config.channels.demo.intervalSeconds * 1000))))
     }
+    if let imap = email.imap { sources.append(imap) }
     let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
     let services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
 
