@@ -1,5 +1,6 @@
 import FuzzSupport
 import HashwallChannels
+import HashwallCore
 
 /// libFuzzer entry: any bytes as a raw mail, through GMime (headers, encoded words, charsets, transfer encodings,
 /// nested multiparts), libxml2 for HTML bodies and our rules (quotes, signatures, automatic mail), and the same bytes

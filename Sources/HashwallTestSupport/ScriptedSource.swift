@@ -23,17 +23,20 @@ public final class ScriptedSource: PulledSource, Sendable {
     struct Crash: Error, CustomStringConvertible { var description: String }
 
     public let name: String
-    private let state: Mutex<(runs: [[Step]], cursors: [Data?], starts: [ContinuousClock.Instant], dates: [Date])>
+    private let state:
+        Mutex<(runs: [[Step]], cursors: [Data?], starts: [ContinuousClock.Instant], dates: [Date], failures: [ContinuousClock.Instant])>
 
     public init(name: String, runs: [[Step]]) {
         self.name = name
-        self.state = Mutex((runs, [], [], []))
+        self.state = Mutex((runs, [], [], [], []))
     }
 
     /// The cursor each run started from, in order.
     public var cursors: [Data?] { self.state.withLock { $0.cursors } }
     /// When each run started.
     public var starts: [ContinuousClock.Instant] { self.state.withLock { $0.starts } }
+    /// When each run that failed failed (its error thrown), in order.
+    public var failures: [ContinuousClock.Instant] { self.state.withLock { $0.failures } }
     /// When each run started, by the wall clock (to compare with an upstream's reset time).
     public var startDates: [Date] { self.state.withLock { $0.dates } }
 
@@ -47,8 +50,12 @@ public final class ScriptedSource: PulledSource, Sendable {
         for step in steps {
             switch step {
             case .deliver(let posts, let cursor): try await deliver(SourceBatch(posts: posts, cursor: cursor))
-            case .fail(let error): throw error
-            case .crash(let reason): throw Crash(description: reason)
+            case .fail(let error):
+                self.state.withLock { $0.failures.append(.now) }
+                throw error
+            case .crash(let reason):
+                self.state.withLock { $0.failures.append(.now) }
+                throw Crash(description: reason)
             case .finish: return
             case .hang: break
             }

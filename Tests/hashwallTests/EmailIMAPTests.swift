@@ -69,6 +69,41 @@ import Testing
         }
     }
 
+    /// The 35 client-shaped fixtures (Tests/HashwallChannelsTests/Fixtures/mail) through Dovecot: the 30 people's
+    /// mails with their author and text, none of the 5 automatic ones.
+    @Test func everyClientShapeInTheCorpusArrivesThroughIMAPAsThePersonWroteIt() async throws {
+        let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("HashwallChannelsTests/Fixtures/mail")
+        let expected = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: fixtures.appendingPathComponent("expected.json"))) as? [[String: Any]])
+        try #require(expected.count == 35)
+        let dovecot = try await blocking { try Dovecot.start() }
+        defer { dovecot.shutdown() }
+        for entry in expected {
+            try dovecot.deliver(Array(try Data(contentsOf: fixtures.appendingPathComponent(try #require(entry["file"] as? String)))))
+        }
+        @Sendable func collapsed(_ text: String) -> String { text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+        let people: [(file: String, line: String)] = expected.filter { $0["ignored"] as? Bool != true }.map { person in
+            (person["file"] as? String ?? "", "\(person["author"] as? String ?? "") | \(collapsed(person["text"] as? String ?? ""))")
+        }
+        let wanted = people.count
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(Self.config(directory, dovecot), secrets: Self.secrets(dovecot.password)) { client, _ in
+            let shown = try await eventually(within: .seconds(60), "every person's mail") { () -> [String]? in
+                let posts = try json(try await client.execute(uri: "/api/posts?limit=500", method: .get))["posts"] as? [[String: Any]] ?? []
+                let lines = posts.compactMap { post -> String? in
+                    guard let text = post["text"] as? String, let name = (post["author"] as? [String: Any])?["name"] as? String else { return nil }
+                    return name + " | " + collapsed(text)
+                }
+                return lines.count >= wanted ? lines : nil
+            }
+            for person in people {
+                #expect(shown.contains(person.line), "\(person.file) is not on the wall as \(person.line)")
+            }
+            #expect(shown.count == wanted, "an automatic mail reached the wall")
+        }
+    }
+
     @Test func dovecotStoppedAndRestartedTheChannelFailsWithoutTouchingTheWallThenRecoversAndCatchesUp() async throws {
         let dovecot = try await blocking { try Dovecot.start() }
         defer { dovecot.shutdown() }
