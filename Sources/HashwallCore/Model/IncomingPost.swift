@@ -17,14 +17,18 @@ public struct IncomingPost: Sendable, Hashable {
     public var authorKey: String?
     /// The author's full address (an SMS number), shown to moderators only.
     public var contact: String?
+    /// The source's own count of reposts (Mastodon's `reblogs_count`), when it keeps one: the post shows at least that
+    /// many. `nil` for channels that don't.
+    public var reposts: Int?
     /// Separates dedupe keys of otherwise equal content, e.g. each loop of the demo sample; `nil` for real channels.
     public var dedupeScope: String?
 
     public init(
         id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date? = nil,
         url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, contact: String? = nil,
-        dedupeScope: String? = nil
+        dedupeScope: String? = nil, reposts: Int? = nil
     ) {
+        self.reposts = reposts
         self.contact = contact
         self.id = id
         self.channel = channel

@@ -38,7 +38,7 @@ public struct PreparedPost: Sendable {
             id: incoming.id, channel: incoming.channel,
             author: Author(name: name, handle: handle?.isEmpty == true ? nil : handle),
             text: text, createdAt: createdAt, receivedAt: receivedAt, url: incoming.url, media: incoming.media,
-            hashtags: scan.hashtags, spans: scan.spans)
+            hashtags: scan.hashtags, spans: scan.spans, reposts: max(0, incoming.reposts ?? 0))
 
         let folded = TextNormaliser.fold(text)
         self.foldedText = folded

@@ -108,8 +108,13 @@ public struct PostStore: Sendable {
             for key in incoming.contentKeys where self.keys[key] == nil {
                 learned.append(self.remember(RememberedKey(key: key, postID: post.id, createdAt: slot.post.createdAt)))
             }
+            let before = slot.post
             guard slot.post.refresh(from: post) else { return MergeResult(outcome: .duplicate(post.id), learnedKeys: learned) }
             self.slots[post.id] = slot
+            var recounted = before
+            recounted.reposts = slot.post.reposts
+            // Only the source's count of reposts went up: a new count, not an edit to moderate again.
+            if recounted == slot.post { return MergeResult(outcome: .reposted(slot.post), learnedKeys: learned) }
             return MergeResult(outcome: .updated(slot.post), learnedKeys: learned)
         }
         if let known = self.keys[sourceKey] {
@@ -182,6 +187,7 @@ extension Post {
         self.media = delivery.media
         self.hashtags = delivery.hashtags
         self.spans = delivery.spans
+        self.reposts = max(self.reposts, delivery.reposts)  // the source's count, or what the wall counted itself
         return self != before
     }
 }

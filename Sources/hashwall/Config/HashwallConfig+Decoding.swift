@@ -79,6 +79,9 @@ extension HashwallConfig {
                     "twilio": ["*": [:]] as [String: Any], "vonage": ["*": [:]] as [String: Any], "smssync": ["*": [:]] as [String: Any],
                     "android": ["*": [:]] as [String: Any],
                 ] as [String: Any],
+                "mastodon": [
+                    "enabled": [:], "instances": [:], "pollSeconds": [:], "showBots": [:], "showUndiscoverable": [:], "optOutHashtag": [:],
+                ] as [String: Any],
                 "email": [
                     "enabled": [:], "requiredKeyword": [:],
                     "imap": ["enabled": [:], "url": [:], "user": [:], "pollSeconds": [:]] as [String: Any],

@@ -56,6 +56,20 @@ extension HashwallConfig {
         if let keyword = self.channels.email.requiredKeyword {
             check(!Hashtags.fold(keyword).isEmpty, "channels.email.requiredKeyword: must not be empty")
         }
+        let mastodon = self.channels.mastodon
+        check(
+            mastodon.pollSeconds >= 5,
+            "channels.mastodon.pollSeconds: must be at least 5 (servers limit paging to 300 requests in 15 minutes), got \(mastodon.pollSeconds)")
+        for (index, instance) in mastodon.instances.enumerated() {
+            let scheme = URL(string: instance.url)?.scheme?.lowercased()
+            check(
+                (scheme == "https" || scheme == "http") && URL(string: instance.url)?.host?.isEmpty == false,
+                "channels.mastodon.instances[\(index)].url: must be an https:// URL such as https://mastodon.social, got \"\(instance.url)\"")
+        }
+        if mastodon.enabled {
+            check(!mastodon.instances.isEmpty, "channels.mastodon.instances: name at least one server, e.g. [{\"url\": \"https://mastodon.social\"}]")
+            check(!self.event.hashtags.isEmpty, "event.hashtags: Mastodon follows the event's hashtags: name at least one")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(

@@ -85,9 +85,29 @@ struct HashwallConfig: Codable, Sendable, Equatable {
             var sendgrid = Service()
             var postmark = Service()
         }
+        struct Mastodon: Codable, Sendable, Equatable {
+            struct Instance: Codable, Sendable, Equatable {
+                /// `https://mastodon.social`
+                var url: String
+                /// The environment variable that holds a user token (`read:statuses`): the hashtag stream live, plus REST
+                /// catch-up; without one, the public tag timeline, polled.
+                var tokenEnv: String?
+            }
+            var enabled = false
+            var instances: [Instance] = []
+            /// Seconds between two polls of a server followed without a token.
+            var pollSeconds = 15.0
+            /// Show posts of bot accounts.
+            var showBots = false
+            /// Show posts of accounts that opted out of discovery (`discoverable: false`, `noindex`).
+            var showUndiscoverable = false
+            /// A post with this hashtag is never shown.
+            var optOutHashtag = "nowall"
+        }
         var demo = Demo()
         var sms = SMS()
         var email = Email()
+        var mastodon = Mastodon()
     }
 
     struct Moderation: Codable, Sendable, Equatable {

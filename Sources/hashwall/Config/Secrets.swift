@@ -99,6 +99,40 @@ struct Secrets: Sendable, Equatable {
         return (imap, webhooks, problems)
     }
 
+    /// The Mastodon servers the configuration follows, each with its token when `tokenEnv` names one; a problem for
+    /// each `tokenEnv` not set in the environment.
+    func mastodon(
+        _ config: HashwallConfig, logger: Logger, remove: @escaping @Sendable (PostID) async -> Void
+    ) -> (sources: [MastodonSource], problems: [String]) {
+        let mastodon = config.channels.mastodon
+        guard mastodon.enabled else { return ([], []) }
+        let rules = MastodonRules(
+            hashtags: config.event.hashtags, optOutHashtag: mastodon.optOutHashtag, showBots: mastodon.showBots,
+            showUndiscoverable: mastodon.showUndiscoverable)
+        let userAgent = "Hashwall/1.0 (event wall; +\(config.server.publicURL ?? "https://github.com/hashwall/hashwall"))"
+        var sources: [MastodonSource] = []
+        var problems: [String] = []
+        var hosts: Set<String> = []
+        for (index, instance) in mastodon.instances.enumerated() {
+            var token: String?
+            if let variable = instance.tokenEnv {
+                token = self.named[variable]
+                if token == nil { problems.append("channels.mastodon.instances[\(index)].tokenEnv: \(variable) is not set in the environment") }
+            }
+            guard
+                let source = MastodonSource(
+                    url: instance.url, token: token, tags: config.event.hashtags, rules: rules,
+                    pollInterval: .milliseconds(Int64(mastodon.pollSeconds * 1000)), userAgent: userAgent, logger: logger, remove: remove)
+            else { continue }  // the URL is named by validate()
+            guard hosts.insert(source.name).inserted else {
+                problems.append("channels.mastodon.instances[\(index)].url: \(instance.url) is listed twice")
+                continue
+            }
+            sources.append(source)
+        }
+        return (sources, problems)
+    }
+
     /// Every moderator: the default one, then those the configuration names whose variable is set.
     /// Returns the accounts and a problem for each named moderator whose variable is missing.
     func moderatorAccounts(_ moderators: [HashwallConfig.Moderation.Moderator]) -> (accounts: [ModeratorAccounts.Account], problems: [String]) {

@@ -54,6 +54,11 @@ func buildApplication(
         sources.append(DemoSource(samples: try DemoSample.bundled(), interval: .milliseconds(Int64(config.channels.demo.intervalSeconds * 1000))))
     }
     if let imap = email.imap { sources.append(imap) }
+    // A post deleted at its source leaves the wall (hidden, with the reason in the audit; a moderator may show it).
+    sources +=
+        secrets.mastodon(config, logger: logger) { id in
+            _ = try? await intake.moderate(id, .hide, by: "Mastodon (deleted by its author)")
+        }.sources
     let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
     let services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
 
