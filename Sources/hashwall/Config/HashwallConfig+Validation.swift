@@ -58,8 +58,8 @@ extension HashwallConfig {
         }
         let mastodon = self.channels.mastodon
         check(
-            mastodon.pollSeconds >= 5,
-            "channels.mastodon.pollSeconds: must be at least 5 (servers limit paging to 300 requests in 15 minutes), got \(mastodon.pollSeconds)")
+            mastodon.pollSeconds >= 3,
+            "channels.mastodon.pollSeconds: must be at least 3 (servers allow 300 paging requests in 15 minutes), got \(mastodon.pollSeconds)")
         for (index, instance) in mastodon.instances.enumerated() {
             let scheme = URL(string: instance.url)?.scheme?.lowercased()
             check(
