@@ -128,9 +128,10 @@ public actor Intake {
     private func decide(_ stored: inout StoredPost, _ prepared: PreparedPost, now: Date) {
         let authorKey = stored.moderation.authorKey
         let shownInLastMinute = self.book.shownInLastMinute(authorKey, now: now)
-        let (state, reason) = self.book.policy.initialState(
+        var (state, reason) = self.book.policy.initialState(
             for: stored.post, authorKey: authorKey, foldedText: prepared.foldedText, banned: self.book.bans.contains(authorKey),
             shownInLastMinute: shownInLastMinute)
+        if state == .visible, let asked = prepared.holdReason { (state, reason) = (.held, asked) }  // the source asks for a look
         stored.moderation.state = state
         if state == .held {
             stored.moderation.heldSince = now.timeIntervalSince1970

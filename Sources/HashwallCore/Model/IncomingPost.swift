@@ -20,6 +20,11 @@ public struct IncomingPost: Sendable, Hashable {
     /// The source's own count of reposts (Mastodon's `reblogs_count`), when it keeps one: the post shows at least that
     /// many. `nil` for channels that don't.
     public var reposts: Int?
+    /// Why the source asks a moderator to look first (a self-labelled post, say): held whatever the moderation mode.
+    public var holdReason: String?
+    /// Only a repost of `repostOf`, with nothing of its own to show: it counts on the original when the wall has it,
+    /// and is dropped otherwise (its `text` is never shown).
+    public var repostOnly = false
     /// Separates dedupe keys of otherwise equal content, e.g. each loop of the demo sample; `nil` for real channels.
     public var dedupeScope: String?
 

@@ -16,6 +16,10 @@ public struct PreparedPost: Sendable {
     public var authorKey: String
     /// See ``Moderation/contact``.
     public var contact: String?
+    /// See ``IncomingPost/holdReason``.
+    public var holdReason: String?
+    /// See ``IncomingPost/repostOnly``.
+    public var repostOnly: Bool
 
     public enum RepostTarget: Sendable, Equatable {
         case id(PostID)
@@ -25,7 +29,8 @@ public struct PreparedPost: Sendable {
     /// Normalises `incoming`, received at `receivedAt`.
     /// - Throws: ``InvalidField`` when the author's name or the text is empty once normalised.
     public init(_ incoming: IncomingPost, receivedAt: Date) throws {
-        let text = TextNormaliser.normalise(incoming.text)
+        var text = TextNormaliser.normalise(incoming.text)
+        if text.isEmpty, incoming.repostOnly, incoming.repostOf != nil { text = "↻" }  // never shown: it only counts
         guard !text.isEmpty else { throw InvalidField("text", "is empty") }
         let name = TextNormaliser.normalise(incoming.author.name).replacingOccurrences(of: "\n", with: " ")
         guard !name.isEmpty else { throw InvalidField("author.name", "is empty") }
@@ -49,6 +54,8 @@ public struct PreparedPost: Sendable {
             self.authorKey = AuthorKey.unverified(channel: incoming.channel, name: name)
         }
         self.contact = incoming.contact
+        self.holdReason = incoming.holdReason.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) }
+        self.repostOnly = incoming.repostOnly && incoming.repostOf != nil
         var keys = [DedupeKey.authorText(author: identity, foldedText: folded, scope: incoming.dedupeScope)]
         if folded.count >= Self.longTextMinimum {
             keys.append(.longText(foldedText: folded, scope: incoming.dedupeScope))

@@ -132,6 +132,9 @@ public struct PostStore: Sendable {
             return MergeResult(outcome: .reposted(slot.post), learnedKeys: learned)
         }
 
+        // A bare repost of something the wall does not have (or no longer remembers): nothing to show.
+        if incoming.repostOnly { return MergeResult(outcome: .duplicate(post.id), learnedKeys: []) }
+
         // 3. The same content already in: the same author's text, or a long text within the window.
         for key in incoming.contentKeys {
             guard let known = self.keys[key] else { continue }
