@@ -1,4 +1,5 @@
 import Foundation
+import HashwallChannels
 import HashwallTestSupport
 import Logging
 import Testing
