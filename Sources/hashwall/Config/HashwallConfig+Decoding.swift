@@ -82,6 +82,9 @@ extension HashwallConfig {
                 "mastodon": [
                     "enabled": [:], "instances": [:], "pollSeconds": [:], "showBots": [:], "showUndiscoverable": [:], "optOutHashtag": [:],
                 ] as [String: Any],
+                "bluesky": [
+                    "enabled": [:], "jetstreamURL": [:], "appviewURL": [:], "serviceURL": [:], "identifier": [:], "optOutHashtag": [:],
+                ] as [String: Any],
                 "email": [
                     "enabled": [:], "requiredKeyword": [:],
                     "imap": ["enabled": [:], "url": [:], "user": [:], "pollSeconds": [:]] as [String: Any],

@@ -70,6 +70,21 @@ extension HashwallConfig {
             check(!mastodon.instances.isEmpty, "channels.mastodon.instances: name at least one server, e.g. [{\"url\": \"https://mastodon.social\"}]")
             check(!self.event.hashtags.isEmpty, "event.hashtags: Mastodon follows the event's hashtags: name at least one")
         }
+        let bluesky = self.channels.bluesky
+        if bluesky.enabled {
+            let jetstream = URL(string: bluesky.jetstreamURL)
+            check(
+                ["ws", "wss"].contains(jetstream?.scheme?.lowercased() ?? "") && jetstream?.host?.isEmpty == false,
+                "channels.bluesky.jetstreamURL: must be a wss:// URL such as wss://jetstream2.us-east.bsky.network/subscribe, got \"\(bluesky.jetstreamURL)\""
+            )
+            for (key, value) in [("appviewURL", bluesky.appviewURL), ("serviceURL", bluesky.serviceURL)] {
+                let url = URL(string: value)
+                check(
+                    ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
+                    "channels.bluesky.\(key): must be an https:// URL, got \"\(value)\"")
+            }
+            check(!self.event.hashtags.isEmpty, "event.hashtags: Bluesky follows the event's hashtags: name at least one")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(

@@ -104,10 +104,23 @@ struct HashwallConfig: Codable, Sendable, Equatable {
             /// A post with this hashtag is never shown.
             var optOutHashtag = "nowall"
         }
+        struct Bluesky: Codable, Sendable, Equatable {
+            var enabled = false
+            /// Jetstream v1 (`wss://…/subscribe`): every post of the network, matched here against the event's hashtags.
+            var jetstreamURL = "wss://jetstream2.us-east.bsky.network/subscribe"
+            /// Authors' profiles (names and handles).
+            var appviewURL = "https://public.api.bsky.app"
+            /// With `identifier` and `HASHWALL_BLUESKY_APP_PASSWORD`: `searchPosts` backfill (not yet used).
+            var serviceURL = "https://bsky.social"
+            var identifier: String?
+            /// A post with this hashtag is never shown.
+            var optOutHashtag = "nowall"
+        }
         var demo = Demo()
         var sms = SMS()
         var email = Email()
         var mastodon = Mastodon()
+        var bluesky = Bluesky()
     }
 
     struct Moderation: Codable, Sendable, Equatable {

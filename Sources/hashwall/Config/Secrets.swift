@@ -109,7 +109,7 @@ struct Secrets: Sendable, Equatable {
         let rules = MastodonRules(
             hashtags: config.event.hashtags, optOutHashtag: mastodon.optOutHashtag, showBots: mastodon.showBots,
             showUndiscoverable: mastodon.showUndiscoverable)
-        let userAgent = "Hashwall/1.0 (event wall; +\(config.server.publicURL ?? "https://github.com/hashwall/hashwall"))"
+        let userAgent = Self.userAgent(config)
         var sources: [MastodonSource] = []
         var problems: [String] = []
         var hosts: Set<String> = []
@@ -131,6 +131,21 @@ struct Secrets: Sendable, Equatable {
             sources.append(source)
         }
         return (sources, problems)
+    }
+
+    /// Bluesky's Jetstream source, when the configuration enables it.
+    func bluesky(_ config: HashwallConfig, logger: Logger, remove: @escaping @Sendable (PostID) async -> Void) -> BlueskySource? {
+        let bluesky = config.channels.bluesky
+        guard bluesky.enabled else { return nil }
+        return BlueskySource(
+            jetstreamURL: bluesky.jetstreamURL, appviewURL: bluesky.appviewURL,
+            rules: BlueskyRules(hashtags: config.event.hashtags, optOutHashtag: bluesky.optOutHashtag), userAgent: Self.userAgent(config),
+            logger: logger, remove: remove)
+    }
+
+    /// How the wall names itself to the networks it reads: Hashwall and the URL where it runs.
+    static func userAgent(_ config: HashwallConfig) -> String {
+        "Hashwall/1.0 (event wall; +\(config.server.publicURL ?? "https://github.com/hashwall/hashwall"))"
     }
 
     /// Every moderator: the default one, then those the configuration names whose variable is set.

@@ -59,6 +59,11 @@ func buildApplication(
         secrets.mastodon(config, logger: logger) { id in
             _ = try? await intake.moderate(id, .hide, by: "Mastodon (deleted by its author)")
         }.sources
+    if let bluesky = secrets.bluesky(
+        config, logger: logger, remove: { id in _ = try? await intake.moderate(id, .hide, by: "Bluesky (deleted by its author)") })
+    {
+        sources.append(bluesky)
+    }
     let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
     let services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
 

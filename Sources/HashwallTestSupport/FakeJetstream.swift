@@ -1,0 +1,170 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// Bluesky for tests, on a free loopback port: Jetstream v1's `/subscribe` WebSocket (`wantedCollections`, a
+/// microsecond `cursor` replayed from a buffer, `maxMessageSizeBytes`, one JSON text frame per event) and the
+/// AppView's `app.bsky.actor.getProfiles`, as `reference/mastodon-bluesky.md` describes them.
+public final class FakeJetstream: Sendable {
+    struct Connection {
+        var collections: Set<String>
+        var maxSize: Int
+        var continuation: AsyncStream<String>.Continuation
+    }
+
+    struct State {
+        var events: [(timeUS: Int64, collection: String, json: String)] = []
+        var connections: [UUID: Connection] = [:]
+        /// Each connection's request target (path and query), in order.
+        var subscriptions: [String] = []
+        var profiles: [String: (handle: String, name: String)] = [:]
+        var clock: Int64 = 1_796_200_000_000_000
+    }
+
+    let state = Mutex(State())
+    let listening = Atomic<Int>(0)
+    let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+
+    public var port: Int { self.listening.load(ordering: .relaxed) }
+    /// `ws://127.0.0.1:PORT/subscribe`
+    public var jetstreamURL: String { "ws://127.0.0.1:\(self.port)/subscribe" }
+    /// `http://127.0.0.1:PORT` (the AppView)
+    public var appviewURL: String { "http://127.0.0.1:\(self.port)" }
+
+    public static func start() async throws -> FakeJetstream {
+        let fake = FakeJetstream()
+        let router = Router()
+        router.get("xrpc/app.bsky.actor.getProfiles") { request, _ -> Response in
+            let actors = request.uri.queryParameters.getAll("actors").map { String($0) }
+            let profiles = fake.state.withLock { state in actors.compactMap { did in state.profiles[did].map { (did, $0) } } }
+            let list = profiles.map { #"{"did":"\#($0.0)","handle":"\#($0.1.handle)","displayName":"\#($0.1.name)"}"# }.joined(separator: ",")
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"profiles":[\#(list)]}"#)))
+        }
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        var logger = Logger(label: "fake-jetstream")
+        logger.logLevel = .critical
+        let app = Application(
+            router: router,
+            server: .http1WebSocketUpgrade { request, _, _ in
+                guard let target = request.path, target.hasPrefix("/subscribe") else { return .dontUpgrade }
+                return .upgrade([:]) { _, outbound, _ in
+                    let (frames, id) = fake.subscribe(target)
+                    for await frame in frames { try await outbound.write(.text(frame)) }
+                    fake.state.withLock { _ = $0.connections.removeValue(forKey: id) }
+                }
+            },
+            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-jetstream"),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        fake.running.withLock { $0 = (group, Task { try await group.run() }) }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
+        fake.listening.store(port, ordering: .relaxed)
+        return fake
+    }
+
+    /// Registers a connection for `target` (`/subscribe?wantedCollections=…&cursor=…`) and replays the buffer from
+    /// its cursor (a cursor older than the buffer is clamped silently, as Jetstream does).
+    func subscribe(_ target: String) -> (AsyncStream<String>, UUID) {
+        let query = URLComponents(string: "http://x" + target)?.queryItems ?? []
+        let collections = Set(query.filter { $0.name == "wantedCollections" }.compactMap(\.value))
+        let maxSize = query.first { $0.name == "maxMessageSizeBytes" }.flatMap { $0.value.flatMap(Int.init) } ?? 0
+        let cursor = query.first { $0.name == "cursor" }.flatMap { $0.value.flatMap(Int64.init) }
+        let (frames, continuation) = AsyncStream<String>.makeStream()
+        let id = UUID()
+        self.state.withLock { state in
+            state.subscriptions.append(target)
+            let connection = Connection(collections: collections, maxSize: maxSize, continuation: continuation)
+            if let cursor {
+                for event in state.events where event.timeUS >= cursor { Self.send(event.json, collection: event.collection, to: connection) }
+            }
+            state.connections[id] = connection
+        }
+        return (frames, id)
+    }
+
+    static func send(_ json: String, collection: String, to connection: Connection) {
+        guard connection.collections.isEmpty || connection.collections.contains(collection) else { return }
+        guard connection.maxSize <= 0 || json.utf8.count <= connection.maxSize else { return }
+        connection.continuation.yield(json)
+    }
+
+    public func stop() async {
+        self.dropConnections()
+        guard let running = self.running.withLock({ $0 }) else { return }
+        await running.group.triggerGracefulShutdown()
+        _ = try? await running.task.value
+    }
+
+    // MARK: - Scripting
+
+    /// Emits a raw event (its `time_us` the next tick of the fake's clock) to the buffer and every connection.
+    @discardableResult public func emit(collection: String, _ make: (Int64) -> String) -> Int64 {
+        self.state.withLock { state in
+            state.clock += 1000
+            let json = make(state.clock)
+            state.events.append((state.clock, collection, json))
+            for connection in state.connections.values { Self.send(json, collection: collection, to: connection) }
+            return state.clock
+        }
+    }
+
+    /// A post created (or updated) by `did`; `facetTag` adds a tag facet, `tags` the record's `tags`, `labels` self-labels.
+    @discardableResult public func post(
+        did: String, rkey: String, text: String, facetTag: String? = nil, tags: [String] = [], labels: [String] = [], operation: String = "create"
+    ) -> Int64 {
+        func quoted(_ value: String) -> String {
+            String(decoding: try! JSONSerialization.data(withJSONObject: [value]), as: UTF8.self).dropFirst().dropLast().description
+        }
+        var record = #"{"$type":"app.bsky.feed.post","text":\#(quoted(text)),"createdAt":"2026-12-02T08:41:07.000Z","langs":["fr"]"#
+        if let facetTag, let range = text.range(of: "#" + facetTag) {
+            let start = text.utf8.distance(from: text.startIndex, to: range.lowerBound)
+            let end = start + ("#" + facetTag).utf8.count
+            record +=
+                #","facets":[{"index":{"byteStart":\#(start),"byteEnd":\#(end)},"features":[{"$type":"app.bsky.richtext.facet#tag","tag":\#(quoted(facetTag))}]}]"#
+        }
+        if !tags.isEmpty { record += #","tags":[\#(tags.map(quoted).joined(separator: ","))]"# }
+        if !labels.isEmpty {
+            record +=
+                #","labels":{"$type":"com.atproto.label.defs#selfLabels","values":[\#(labels.map { #"{"val":\#(quoted($0))}"# }.joined(separator: ","))]}"#
+        }
+        record += "}"
+        return self.emit(collection: "app.bsky.feed.post") { time in
+            #"{"did":"\#(did)","time_us":\#(time),"kind":"commit","commit":{"rev":"r\#(time)","operation":"\#(operation)","collection":"app.bsky.feed.post","rkey":"\#(rkey)","record":\#(record),"cid":"bafy\#(time)"}}"#
+        }
+    }
+
+    /// A repost by `did` of the post at `subject`.
+    @discardableResult public func repost(did: String, rkey: String, subject: String) -> Int64 {
+        self.emit(collection: "app.bsky.feed.repost") { time in
+            #"{"did":"\#(did)","time_us":\#(time),"kind":"commit","commit":{"rev":"r\#(time)","operation":"create","collection":"app.bsky.feed.repost","rkey":"\#(rkey)","record":{"$type":"app.bsky.feed.repost","createdAt":"2026-12-02T08:41:08.000Z","subject":{"uri":"\#(subject)","cid":"bafy"}},"cid":"bafyr\#(time)"}}"#
+        }
+    }
+
+    /// The post `rkey` of `did` deleted.
+    @discardableResult public func delete(did: String, rkey: String) -> Int64 {
+        self.emit(collection: "app.bsky.feed.post") { time in
+            #"{"did":"\#(did)","time_us":\#(time),"kind":"commit","commit":{"rev":"r\#(time)","operation":"delete","collection":"app.bsky.feed.post","rkey":"\#(rkey)"}}"#
+        }
+    }
+
+    public func profile(did: String, handle: String, name: String) { self.state.withLock { $0.profiles[did] = (handle, name) } }
+
+    /// Closes every connection.
+    public func dropConnections() {
+        let connections = self.state.withLock { state in
+            defer { state.connections = [:] }
+            return Array(state.connections.values)
+        }
+        for connection in connections { connection.continuation.finish() }
+    }
+
+    public var subscriptions: [String] { self.state.withLock { $0.subscriptions } }
+    public var openConnections: Int { self.state.withLock { $0.connections.count } }
+}
