@@ -27,10 +27,9 @@ public final class FakeJetstream: Sendable {
     }
 
     let state = Mutex(State())
-    let listening = Atomic<Int>(0)
-    let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+    let server = Mutex<LoopbackServer?>(nil)
 
-    public var port: Int { self.listening.load(ordering: .relaxed) }
+    public var port: Int { self.server.withLock { $0?.port ?? 0 } }
     /// `ws://127.0.0.1:PORT/subscribe`
     public var jetstreamURL: String { "ws://127.0.0.1:\(self.port)/subscribe" }
     /// `http://127.0.0.1:PORT` (the AppView)
@@ -46,26 +45,21 @@ public final class FakeJetstream: Sendable {
             return Response(
                 status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: #"{"profiles":[\#(list)]}"#)))
         }
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "fake-jetstream")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router,
-            server: .http1WebSocketUpgrade { request, _, _ in
-                guard let target = request.path, target.hasPrefix("/subscribe") else { return .dontUpgrade }
-                return .upgrade([:]) { _, outbound, _ in
-                    let (frames, id) = fake.subscribe(target)
-                    for await frame in frames { try await outbound.write(.text(frame)) }
-                    fake.state.withLock { _ = $0.connections.removeValue(forKey: id) }
-                }
-            },
-            configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-jetstream"),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        fake.running.withLock { $0 = (group, Task { try await group.run() }) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
-        fake.listening.store(port, ordering: .relaxed)
+        let server = try await LoopbackServer.start(name: "fake-jetstream") { logger, running in
+            Application(
+                router: router,
+                server: .http1WebSocketUpgrade { request, _, _ in
+                    guard let target = request.path, target.hasPrefix("/subscribe") else { return .dontUpgrade }
+                    return .upgrade([:]) { _, outbound, _ in
+                        let (frames, id) = fake.subscribe(target)
+                        for await frame in frames { try await outbound.write(.text(frame)) }
+                        fake.state.withLock { _ = $0.connections.removeValue(forKey: id) }
+                    }
+                },
+                configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-jetstream"), onServerRunning: running,
+                logger: logger)
+        }
+        fake.server.withLock { $0 = server }
         return fake
     }
 
@@ -97,9 +91,7 @@ public final class FakeJetstream: Sendable {
 
     public func stop() async {
         self.dropConnections()
-        guard let running = self.running.withLock({ $0 }) else { return }
-        await running.group.triggerGracefulShutdown()
-        _ = try? await running.task.value
+        await self.server.withLock({ $0 })?.stop()
     }
 
     // MARK: - Scripting

@@ -89,10 +89,9 @@ public final class FakeMastodon: Sendable {
     /// The name statuses' URIs use (`https://<domain>/users/…`), not the address it listens on.
     public let domain: String
     let state = Mutex(State())
-    let listening = Atomic<Int>(0)
-    let running = Mutex<(group: ServiceGroup, task: Task<Void, any Error>)?>(nil)
+    let server = Mutex<LoopbackServer?>(nil)
 
-    public var port: Int { self.listening.load(ordering: .relaxed) }
+    public var port: Int { self.server.withLock { $0?.port ?? 0 } }
     /// `http://127.0.0.1:PORT`
     public var url: String { "http://127.0.0.1:\(self.port)" }
 
@@ -102,26 +101,19 @@ public final class FakeMastodon: Sendable {
         let fake = FakeMastodon(domain: domain)
         let router = Router()
         fake.routes(router)
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        var logger = Logger(label: "fake-mastodon")
-        logger.logLevel = .critical
-        let app = Application(
-            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-mastodon"),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-        fake.running.withLock { $0 = (group, Task { try await group.run() }) }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw CancellationError() }
-        fake.listening.store(port, ordering: .relaxed)
+        let server = try await LoopbackServer.start(name: "fake-mastodon") { logger, running in
+            Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "fake-mastodon"),
+                onServerRunning: running, logger: logger)
+        }
+        fake.server.withLock { $0 = server }
         return fake
     }
 
     /// Stops the server (open streams end).
     public func stop() async {
         self.cutStreams(partial: false)
-        guard let running = self.running.withLock({ $0 }) else { return }
-        await running.group.triggerGracefulShutdown()
-        _ = try? await running.task.value
+        await self.server.withLock({ $0 })?.stop()
     }
 
     // MARK: - Scripting
