@@ -211,7 +211,7 @@ public actor Intake {
         let failures = self.journal.failedCommits
         let lastEvent = self.hubs.projector.lastEvent
         let posts = try await self.page(limit: limit + self.projector.count, before: before, states: [.visible])
-            .filter { !self.projector.isWaiting($0.post.id) }.prefix(limit).map(\.post)
+            .filter { !self.projector.isWaiting($0.post.id) && $0.post.contentWarning == nil }.prefix(limit).map(\.post)
         try await self.settle(since: failures)
         return Snapshot(posts: Array(posts), lastEvent: lastEvent)
     }

@@ -92,7 +92,7 @@ import Testing
         await two.stop()
     }
 
-    @Test func botsOptedOutAccountsNowallContentWarningsAndPrivatePostsAreLeftOut() async throws {
+    @Test func botsOptedOutAccountsNowallAndPrivatePostsAreLeftOut() async throws {
         let fake = try await FakeMastodon.start()
         let directory = try TemporaryDirectory()
         var bot = Self.status("1", "<p>Je suis un robot \(Self.hashtagLink)</p>", acct: "bot@m.example")
@@ -111,7 +111,7 @@ import Testing
         for status in [bot, hidden, noindex, nowall, warned, direct, other, shown] { fake.post(status) }
         try await withLiveWall(Self.config(directory, [(fake.url, nil)]), secrets: Self.secrets) { client, _ in
             try await eventually(within: .seconds(20), "the visible status") { try await EmailIMAPTests.texts(client).contains("Visible #capcomnet") }
-            #expect(try await EmailIMAPTests.texts(client).sorted() == ["Autre sujet #ailleurs", "Visible #capcomnet"])
+            #expect(try await EmailIMAPTests.texts(client).sorted() == ["Autre sujet #ailleurs", "Spoiler du film #capcomnet", "Visible #capcomnet"])
         }
         // The organiser may show bots and opted-out accounts.
         let again = try TemporaryDirectory()
@@ -122,7 +122,38 @@ import Testing
             try await eventually(within: .seconds(20), "the bot's status") {
                 try await EmailIMAPTests.texts(client).contains("Je suis un robot #capcomnet")
             }
-            #expect(try await EmailIMAPTests.texts(client).count == 5)
+            #expect(try await EmailIMAPTests.texts(client).count == 6)
+        }
+        await fake.stop()
+    }
+
+    @Test func aContentWarningTravelsWithThePostAndKeepsItOffTheProjector() async throws {
+        let fake = try await FakeMastodon.start()
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(Self.config(directory, [(fake.url, "HASHWALL_MASTODON_TOKEN")]), secrets: Self.secrets) { client, port in
+            let wall = try await SSEClient.connect(to: "http://127.0.0.1:\(port)/events")
+            let projector = try await SSEClient.connect(to: "http://127.0.0.1:\(port)/events?view=projector")
+            try await eventually(within: .seconds(20), "the hashtag stream open") { fake.openStreams == 1 }
+            var warned = Self.status("500", "<p>La fin du film \(Self.hashtagLink)</p>")
+            warned.spoiler = "Spoiler : le film"
+            fake.post(warned)
+            var plain = Self.status("501", "<p>Bonjour \(Self.hashtagLink)</p>")
+            fake.post(plain)
+            let first = try await wall.next()
+            #expect(first.type == "post" && first.data.contains(#""contentWarning":"Spoiler : le film""#) && first.data.contains("La fin du film"))
+            let shown = try await projector.next()
+            #expect(shown.type == "post" && shown.data.contains("Bonjour"), "the projector got the warned post: \(shown)")
+            let page = String(buffer: try await client.execute(uri: "/api/posts?view=projector", method: .get).body)
+            #expect(!page.contains("La fin du film") && page.contains("Bonjour"))
+            #expect(String(buffer: try await client.execute(uri: "/api/posts", method: .get).body).contains("Spoiler : le film"))
+            // A warning added by an edit takes the post off the projector.
+            plain.spoiler = "Finalement, un avertissement"
+            plain.editedAt = Date()
+            fake.edit(plain)
+            let removed = try await projector.next()
+            #expect(removed.type == "remove" && removed.data.contains("statuses/501"))
+            await wall.close()
+            await projector.close()
         }
         await fake.stop()
     }

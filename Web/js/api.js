@@ -65,6 +65,7 @@ export function asPost(value) {
     reposts: Number.isInteger(value.reposts) && value.reposts > 0 ? value.reposts : 0,
     pinned: value.pinned === true,
     spans: Array.isArray(value.spans) ? value.spans : [],
+    contentWarning: text(value.contentWarning) || null,
   };
 }
 

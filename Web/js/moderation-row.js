@@ -70,7 +70,10 @@ export function createRowRenderer({ rowTemplate, cardTemplate, strings, language
     }
     if (!post.authorBanned) row.querySelector(".flag-banned").remove();
     if (!post.authorTrusted) row.querySelector(".flag-trusted").remove();
-    row.querySelector(".row-card").append(renderPost(cardTemplate, post, { language, links: false }));
+    const card = renderPost(cardTemplate, post, { language, links: false });
+    // Moderators read what is behind a content warning before anyone else does: open.
+    card.querySelector("details.content-warning")?.setAttribute("open", "");
+    row.querySelector(".row-card").append(card);
     const applicable = actionsFor(post);
     for (const button of row.querySelectorAll("button[data-action]")) {
       if (!applicable.has(button.dataset.action)) button.remove();

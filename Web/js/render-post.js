@@ -109,6 +109,15 @@ export function renderPost(template, post, { language = "fr", links = true } = {
 
   const body = card.querySelector(".text");
   body.replaceChildren(...textSegments(post.text, post.spans).map((segment) => segmentNode(segment, links)));
+  // The author's content warning first; the text only for a reader who opens it (the projector never gets such posts).
+  if (typeof post.contentWarning === "string" && post.contentWarning !== "") {
+    const details = document.createElement("details");
+    details.className = "content-warning";
+    const summary = document.createElement("summary");
+    summary.textContent = post.contentWarning;
+    body.before(details);
+    details.append(summary, body);
+  }
 
   if (post.reposts > 0) card.querySelector(".reposts-count").textContent = String(post.reposts);
   else card.querySelector(".reposts").remove();

@@ -73,8 +73,8 @@ public struct MastodonStatus: Decodable, Sendable, Equatable {
     }
 }
 
-/// Which statuses are for the wall and what they show: the event's hashtags, people who did not opt out, and
-/// nothing behind a content warning (slice 1: such a post is left out, never shown with its hidden text).
+/// Which statuses are for the wall and what they show: the event's hashtags, people who did not opt out; a content
+/// warning travels with the post (``Post/contentWarning``).
 public struct MastodonRules: Sendable, Equatable {
     /// The event's hashtags, folded (``Hashtags/fold(_:)``).
     public var hashtags: Set<String>
@@ -111,9 +111,6 @@ public struct MastodonRules: Sendable, Equatable {
         if status.account.discoverable == false || status.account.noindex == true, !self.showUndiscoverable {
             return .ignored("an account that opted out of discovery")
         }
-        if let spoiler = status.spoilerText, !spoiler.trimmingCharacters(in: .whitespaces).isEmpty {
-            return .ignored("behind a content warning")
-        }
         let acct = Self.qualified(status.account.acct, host: host)
         var shown = text
         for mention in status.mentions ?? [] where !mention.acct.contains("@") || mention.acct.lowercased() != mention.username.lowercased() {
@@ -123,12 +120,13 @@ public struct MastodonRules: Sendable, Equatable {
         let name =
             status.account.displayName.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             ?? status.account.username ?? acct
-        return .post(
-            IncomingPost(
-                id: PostID("mastodon:" + status.uri), channel: .mastodon, author: Author(name: name, handle: acct), text: shown,
-                createdAt: status.createdAt.flatMap { try? WireDate.parse($0, field: "created_at") }, url: status.url ?? status.uri,
-                authorKey: acct.lowercased(),
-                reposts: status.reblogsCount))
+        var post = IncomingPost(
+            id: PostID("mastodon:" + status.uri), channel: .mastodon, author: Author(name: name, handle: acct), text: shown,
+            createdAt: status.createdAt.flatMap { try? WireDate.parse($0, field: "created_at") }, url: status.url ?? status.uri,
+            authorKey: acct.lowercased(), reposts: status.reblogsCount)
+        // Shown as such: the warning on the page, the text only to a follower who opens it, never on the projector.
+        post.contentWarning = status.spoilerText.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
+        return .post(post)
     }
 
     /// `user` on `host` is `user@host`; `user@other` stays.

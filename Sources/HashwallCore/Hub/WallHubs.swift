@@ -39,9 +39,22 @@ public struct WallHubs: Sendable, CommitListener {
                 guard let bytes = try? SSEFrame.encode(event, posts: &posts) else { continue }
                 let frame = EventHub.Frame(number: event.number, bytes: bytes, effect: event.effect)
                 wallFrames.append(frame)
-                if !entry.notForProjector.contains(event.number) { projectorFrames.append(frame) }
+                guard !entry.notForProjector.contains(event.number) else { continue }
+                switch event.change {
+                case .post(let post) where post.contentWarning != nil:
+                    continue  // never on the projector
+                case .update(let post) where post.contentWarning != nil:
+                    // A warning added by an edit takes the post off the projector.
+                    let removal = WallEvent(number: event.number, change: .remove(post.id))
+                    if let bytes = try? SSEFrame.encode(removal, posts: &posts) {
+                        projectorFrames.append(.init(number: event.number, bytes: bytes, effect: removal.effect))
+                    }
+                default:
+                    projectorFrames.append(frame)
+                }
             }
             for event in entry.projectorEvents {
+                if case .post(let post) = event.change, post.contentWarning != nil { continue }
                 if let bytes = try? SSEFrame.encode(event, posts: &posts) {
                     projectorFrames.append(.init(number: event.number, bytes: bytes, effect: event.effect))
                 }

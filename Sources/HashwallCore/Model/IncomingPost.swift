@@ -20,6 +20,8 @@ public struct IncomingPost: Sendable, Hashable {
     /// The source's own count of reposts (Mastodon's `reblogs_count`), when it keeps one: the post shows at least that
     /// many. `nil` for channels that don't.
     public var reposts: Int?
+    /// The author's content warning, when the post has one (see ``Post/contentWarning``).
+    public var contentWarning: String?
     /// Why the source asks a moderator to look first (a self-labelled post, say): held whatever the moderation mode.
     public var holdReason: String?
     /// Only a repost of `repostOf`, with nothing of its own to show: it counts on the original when the wall has it,

@@ -2,7 +2,7 @@ import Foundation
 
 extension Post: Codable {
     enum CodingKeys: String, CodingKey {
-        case id, channel, author, text, createdAt, receivedAt, url, media, hashtags, spans, reposts, pinned
+        case id, channel, author, text, createdAt, receivedAt, url, media, hashtags, spans, reposts, pinned, contentWarning
     }
 
     public init(from decoder: any Decoder) throws {
@@ -19,9 +19,10 @@ extension Post: Codable {
         self.spans = try container.decodeIfPresent([TextSpan].self, forKey: .spans) ?? []
         self.reposts = try container.decodeIfPresent(Int.self, forKey: .reposts) ?? 0
         self.pinned = try container.decodeIfPresent(Bool.self, forKey: .pinned) ?? false
+        self.contentWarning = try container.decodeIfPresent(String.self, forKey: .contentWarning)
     }
 
-    /// Writes every key, `url` as `null` when absent, and dates as ISO 8601 (milliseconds only when present).
+    /// Writes every key (`contentWarning` only when there is one), `url` as `null` when absent, and dates as ISO 8601 (milliseconds only when present).
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(self.id, forKey: .id)
@@ -36,5 +37,6 @@ extension Post: Codable {
         try container.encode(self.spans, forKey: .spans)
         try container.encode(self.reposts, forKey: .reposts)
         try container.encode(self.pinned, forKey: .pinned)
+        try container.encodeIfPresent(self.contentWarning, forKey: .contentWarning)
     }
 }

@@ -23,12 +23,16 @@ public struct Post: Sendable, Hashable, Identifiable {
     /// How many reposts of this post the wall has seen.
     public var reposts: Int
     public var pinned: Bool
+    /// The author's content warning (Mastodon's `spoiler_text`): the page shows it, and the text only to a follower who
+    /// opens it; the projector never shows the post.
+    public var contentWarning: String?
 
     public init(
         id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date, receivedAt: Date,
         url: String? = nil, media: [String] = [], hashtags: [String] = [], spans: [TextSpan] = [],
-        reposts: Int = 0, pinned: Bool = false
+        reposts: Int = 0, pinned: Bool = false, contentWarning: String? = nil
     ) {
+        self.contentWarning = contentWarning
         self.id = id
         self.channel = channel
         self.author = author

@@ -43,10 +43,12 @@ public struct PreparedPost: Sendable {
             id: incoming.id, channel: incoming.channel,
             author: Author(name: name, handle: handle?.isEmpty == true ? nil : handle),
             text: text, createdAt: createdAt, receivedAt: receivedAt, url: incoming.url, media: incoming.media,
-            hashtags: scan.hashtags, spans: scan.spans, reposts: max(0, incoming.reposts ?? 0))
+            hashtags: scan.hashtags, spans: scan.spans, reposts: max(0, incoming.reposts ?? 0),
+            contentWarning: incoming.contentWarning.map { TextNormaliser.normalise($0).replacingOccurrences(of: "\n", with: " ") }
+                .flatMap { $0.isEmpty ? nil : String($0.prefix(500)) })
 
         let folded = TextNormaliser.fold(text)
-        self.foldedText = folded
+        self.foldedText = self.post.contentWarning.map { TextNormaliser.fold($0) + "\n" + folded } ?? folded
         let identity = incoming.authorKey ?? self.post.author.handle ?? name
         if let verified = incoming.authorKey ?? self.post.author.handle {
             self.authorKey = AuthorKey.verified(channel: incoming.channel, identity: verified)

@@ -190,6 +190,7 @@ extension Post {
         self.media = delivery.media
         self.hashtags = delivery.hashtags
         self.spans = delivery.spans
+        self.contentWarning = delivery.contentWarning
         self.reposts = max(self.reposts, delivery.reposts)  // the source's count, or what the wall counted itself
         return self != before
     }

@@ -36,7 +36,8 @@ struct PostRoutes {
             query["view"] == "projector"
             ? try await self.intake.projectorSnapshot(limit: limit, before: before) : try await self.intake.snapshot(limit: limit, before: before)
         // Pinned posts stay in the projector's spotlight however old they are: the first page carries them all.
-        let pinned = before == nil ? await self.intake.pinned() : []
+        var pinned = before == nil ? await self.intake.pinned() : []
+        if query["view"] == "projector" { pinned.removeAll { $0.contentWarning != nil } }  // never on the projector
         return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent), pinned: pinned))
     }
 
