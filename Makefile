@@ -112,10 +112,10 @@ soak: deps
 	$(SWIFT) build -c release
 	SOAK_MINUTES=$(SOAK_MINUTES) python3 bench/soak.py
 
-# Fuzzes each SMS webhook parser, the ingest body, the text normaliser/scanner and the MIME path (mail, HTML, forms) with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
+# Fuzzes each SMS webhook parser, the ingest body, the text normaliser/scanner and the MIME path (mail, HTML, forms) and the Mastodon/Jetstream decoders with libFuzzer for FUZZ_SECONDS (not part of `make test`); crashes land in
 # .build-fuzz/crashes/. Prints each target's executions per second and whether it crashed.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync FuzzIngest FuzzText FuzzMIME
+FUZZ_TARGETS := FuzzTwilio FuzzVonage FuzzAndroid FuzzSMSSync FuzzIngest FuzzText FuzzMIME FuzzSocial
 fuzz: deps
 	HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address $(addprefix --product ,$(firstword $(FUZZ_TARGETS)))
 	for t in $(wordlist 2,9,$(FUZZ_TARGETS)); do HASHWALL_FUZZ=1 $(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address --product $$t || exit 1; done

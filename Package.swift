@@ -165,7 +165,7 @@ let package = Package(
 // libFuzzer supplies `main`, so they are parsed as libraries.
 if Context.environment["HASHWALL_FUZZ"] == "1" {
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: swiftSettings))
-    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync", "FuzzIngest", "FuzzText", "FuzzMIME"] {
+    for name in ["FuzzTwilio", "FuzzVonage", "FuzzAndroid", "FuzzSMSSync", "FuzzIngest", "FuzzText", "FuzzMIME", "FuzzSocial"] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["HashwallChannels", "FuzzSupport"], path: "Fuzz/\(name)", exclude: ["seeds"],

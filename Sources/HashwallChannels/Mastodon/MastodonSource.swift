@@ -288,11 +288,13 @@ final class KnownStatuses: Sendable {
 }
 
 /// A `text/event-stream` reader: events by name with their data; comments and `id:` lines are dropped.
-struct ServerSentEvents {
-    struct Event: Equatable {
-        var name: String
-        var data: String
+public struct ServerSentEvents: Sendable {
+    public struct Event: Equatable, Sendable {
+        public var name: String
+        public var data: String
     }
+
+    public init() {}
 
     private var line: [UInt8] = []
     private var name = ""
@@ -301,7 +303,7 @@ struct ServerSentEvents {
     static let maxLine = 1 << 20
     private var overflow = false
 
-    mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [Event] {
         var events: [Event] = []
         for byte in bytes {
             if byte == UInt8(ascii: "\n") {
