@@ -235,6 +235,14 @@ public actor Intake {
         }
     }
 
+    /// The picture with cache key `key` of a visible post; `nil` when no visible post has it (hidden, gone, unknown).
+    public func visibleMedia(key: String) -> Media? {
+        for stored in self.store.allPosts where stored.moderation.state == .visible {
+            if let media = stored.post.media.first(where: { $0.key == key }) { return media }
+        }
+        return nil
+    }
+
     /// Visible pinned posts, newest first: the projector's spotlight needs them however old they are.
     public func pinned() -> [Post] {
         self.store.allPosts.reversed().filter { $0.post.pinned && $0.moderation.state == .visible }.map(\.post)

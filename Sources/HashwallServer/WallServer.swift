@@ -22,14 +22,17 @@ public struct WallServer: Sendable {
     /// Whose requests are whose (`server.trustedProxies`), and how many event streams each may hold open.
     public var addresses: ClientAddresses
     public var streams: StreamAdmission
+    /// Where pictures are cached; `nil`: no `/media` route.
+    public var media: MediaCache?
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard,
         registry: PrometheusCollectorRegistry, ingestToken: String,
         settings: WallSettings, retryMilliseconds: Int = 3000, webhooks: [any WebhookChannel] = [], metrics: WallMetrics = .discarding,
         logo: LogoFile? = nil,
-        addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission()
+        addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission(), media: MediaCache? = nil
     ) {
+        self.media = media
         self.addresses = addresses
         self.streams = streams
         self.logo = logo
@@ -67,6 +70,7 @@ public struct WallServer: Sendable {
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)
         HookRoutes(intake: self.intake, channels: self.webhooks, status: self.status, metrics: self.metrics).add(to: router)
+        if let media = self.media { MediaRoutes(intake: self.intake, cache: media).add(to: router) }
         PageRoutes().add(to: router)
         return router
     }

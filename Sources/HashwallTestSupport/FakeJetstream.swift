@@ -109,7 +109,8 @@ public final class FakeJetstream: Sendable {
 
     /// A post created (or updated) by `did`; `facetTag` adds a tag facet, `tags` the record's `tags`, `labels` self-labels.
     @discardableResult public func post(
-        did: String, rkey: String, text: String, facetTag: String? = nil, tags: [String] = [], labels: [String] = [], operation: String = "create"
+        did: String, rkey: String, text: String, facetTag: String? = nil, tags: [String] = [], labels: [String] = [], operation: String = "create",
+        images: [(cid: String, alt: String)] = []
     ) -> Int64 {
         func quoted(_ value: String) -> String {
             String(decoding: try! JSONSerialization.data(withJSONObject: [value]), as: UTF8.self).dropFirst().dropLast().description
@@ -125,6 +126,12 @@ public final class FakeJetstream: Sendable {
         if !labels.isEmpty {
             record +=
                 #","labels":{"$type":"com.atproto.label.defs#selfLabels","values":[\#(labels.map { #"{"val":\#(quoted($0))}"# }.joined(separator: ","))]}"#
+        }
+        if !images.isEmpty {
+            let list = images.map {
+                #"{"alt":\#(quoted($0.alt)),"image":{"$type":"blob","ref":{"$link":"\#($0.cid)"},"mimeType":"image/jpeg","size":1000},"aspectRatio":{"width":1200,"height":800}}"#
+            }
+            record += #","embed":{"$type":"app.bsky.embed.images","images":[\#(list.joined(separator: ","))]}"#
         }
         record += "}"
         return self.emit(collection: "app.bsky.feed.post") { time in

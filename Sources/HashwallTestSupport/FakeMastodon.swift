@@ -33,6 +33,8 @@ public final class FakeMastodon: Sendable {
         /// For a boost: the original's JSON.
         public var reblog: String?
         public var editedAt: Date?
+        /// Pictures: their URL, alt text and size.
+        public var images: [(url: String, alt: String, width: Int, height: Int)] = []
 
         public init(id: String, uri: String, acct: String, displayName: String, html: String, tags: [String], createdAt: Date = Date()) {
             self.id = id
@@ -60,10 +62,14 @@ public final class FakeMastodon: Sendable {
             let tags = self.tags.map { #"{"name":\#(text($0)),"url":"https://\#(host)/tags/\#($0)"}"# }.joined(separator: ",")
             let mentions = self.mentions.map { #"{"acct":\#(text($0.acct)),"username":\#(text($0.username)),"url":"https://x/@\#($0.username)"}"# }
                 .joined(separator: ",")
+            let media = self.images.enumerated().map { index, image in
+                #"{"id":"\#(index)","type":"image","url":\#(text(image.url)),"preview_url":\#(text(image.url)),"remote_url":null,"#
+                    + #""description":\#(text(image.alt)),"blurhash":null,"meta":{"original":{"width":\#(image.width),"height":\#(image.height)}}}"#
+            }.joined(separator: ",")
             return #"{"id":\#(text(self.id)),"uri":\#(text(self.uri)),"url":\#(text(self.uri)),"created_at":\#(date(self.createdAt)),"#
                 + #""content":\#(text(self.html)),"spoiler_text":\#(text(self.spoiler)),"sensitive":\#(self.sensitive),"#
                 + #""visibility":\#(text(self.visibility)),"language":"fr","account":\#(account),"reblog":\#(self.reblog ?? "null"),"#
-                + #""media_attachments":[],"tags":[\#(tags)],"mentions":[\#(mentions)],"emojis":[],"reblogs_count":\#(self.reblogsCount),"#
+                + #""media_attachments":[\#(media)],"tags":[\#(tags)],"mentions":[\#(mentions)],"emojis":[],"reblogs_count":\#(self.reblogsCount),"#
                 + #""favourites_count":0,"replies_count":0,"edited_at":\#(self.editedAt.map(date) ?? "null")}"#
         }
     }
@@ -80,10 +86,17 @@ public final class FakeMastodon: Sendable {
         var streams: [UUID: (tag: String, continuation: AsyncStream<String>.Continuation)] = [:]
         var requests: [Request] = []
         var rateLimitedUntil: Date?
+        /// The next timeline request starts a rate limit this long.
+        var rateLimitWindow: TimeInterval?
         /// When set, the timeline wants this bearer token.
         var timelineToken: String?
         /// The user token streams want.
         var streamToken: String? = "user-token"
+        /// Files served under `/files/<name>` (pictures), with their content type.
+        var files: [String: (bytes: [UInt8], type: String)] = [:]
+        var fileRequests = 0
+        /// `configuration.timelines_access.hashtag_feeds.local` in `/api/v2/instance`.
+        var localHashtagFeed = "public"
     }
 
     /// The name statuses' URIs use (`https://<domain>/users/…`), not the address it listens on.
@@ -156,10 +169,26 @@ public final class FakeMastodon: Sendable {
 
     /// Timeline requests answer 429 until `date`.
     public func rateLimit(until date: Date) { self.state.withLock { $0.rateLimitedUntil = date } }
+    /// The next timeline request, and those after it for `seconds`, answer 429 with the reset time then.
+    public func rateLimitNext(seconds: TimeInterval) { self.state.withLock { $0.rateLimitWindow = seconds } }
+    /// The reset time of the current or last rate limit.
+    public var rateLimitedUntil: Date? { self.state.withLock { $0.rateLimitedUntil } }
     /// The timeline wants this bearer token (nil: public).
     public func requireTimelineToken(_ token: String?) { self.state.withLock { $0.timelineToken = token } }
 
     public var requests: [Request] { self.state.withLock { $0.requests } }
+
+    /// Serves `bytes` at `/files/<name>` (say, a picture), answering with `contentType`; returns the URL.
+    @discardableResult public func serve(file name: String, bytes: [UInt8], contentType: String) -> String {
+        self.state.withLock { $0.files[name] = (bytes, contentType) }
+        return "\(self.url)/files/\(name)"
+    }
+
+    /// Who may see the local hashtag feed, as `/api/v2/instance` says (`public`, `authenticated`, `disabled`).
+    public func localHashtagFeed(_ access: String) { self.state.withLock { $0.localHashtagFeed = access } }
+
+    /// How many `/files/…` requests the fake answered.
+    public var fileRequests: Int { self.state.withLock { $0.fileRequests } }
     public var openStreams: Int { self.state.withLock { $0.streams.count } }
 
     func send(event: String, data: String, tags: [String]) {
@@ -178,6 +207,10 @@ public final class FakeMastodon: Sendable {
             let authorization = request.headers[.authorization]
             let (statuses, limited, wanted) = self.state.withLock { state in
                 state.requests.append(Request(target: request.uri.description, authorization: authorization, at: Date()))
+                if let window = state.rateLimitWindow {
+                    state.rateLimitedUntil = Date().addingTimeInterval(window)
+                    state.rateLimitWindow = nil
+                }
                 return (state.statuses, state.rateLimitedUntil, state.timelineToken)
             }
             let reset = (limited ?? Date().addingTimeInterval(300)).formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
@@ -238,10 +271,21 @@ public final class FakeMastodon: Sendable {
                     try await writer.finish(nil)
                 })
         }
+        router.get("files/:name") { _, context -> Response in
+            let name = context.parameters.get("name") ?? ""
+            guard
+                let file = self.state.withLock({ state -> (bytes: [UInt8], type: String)? in
+                    state.fileRequests += 1
+                    return state.files[name]
+                })
+            else { return Response(status: .notFound) }
+            return Response(status: .ok, headers: [.contentType: file.type], body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        }
         router.get("api/v2/instance") { _, _ -> Response in
+            let local = self.state.withLock { $0.localHashtagFeed }
             let body =
                 #"{"domain":"\#(self.domain)","version":"4.5.0","configuration":{"urls":{"streaming":"ws://127.0.0.1:\#(self.port)"},"#
-                + #""timelines_access":{"live_feeds":{"local":"public","remote":"public"},"hashtag_feeds":{"local":"public","remote":"public"}}}}"#
+                + #""timelines_access":{"live_feeds":{"local":"public","remote":"public"},"hashtag_feeds":{"local":"\#(local)","remote":"public"}}}}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
     }

@@ -4,11 +4,13 @@ import HashwallCore
 import HashwallTestSupport
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 /// A wall's core (journal, hubs, intake) with a supervisor over `sources`, run until `body` returns.
 func withSupervisedSources<T: Sendable>(
     _ sources: [any PulledSource], path: String, backoff: Backoff = Backoff(initial: .milliseconds(100), maximum: .seconds(2)),
+    onRetry: @escaping @Sendable (String, Duration) -> Void = { _, _ in },
     _ body: @Sendable (Intake, ChannelStatusBoard) async throws -> T
 ) async throws -> T {
     let metrics = WallMetrics.discarding
@@ -22,7 +24,8 @@ func withSupervisedSources<T: Sendable>(
         journal: journal, hubs: hubs, limits: StoreLimits(maxPosts: 100, maxRememberedKeys: 10_000), settings: ModerationSettings(blocklist: []),
         metrics: metrics, status: status)
     let supervisor = ChannelSupervisor(
-        sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger, backoff: backoff)
+        sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger, backoff: backoff,
+        onRetry: onRetry)
     return try await withThrowingTaskGroup(of: Void.self) { group in
         group.addTask { await journal.run() }
         group.addTask { await supervisor.run() }
@@ -83,19 +86,21 @@ func post(_ id: String, _ text: String) -> IncomingPost {
         // Four failures, a run that delivers then fails, then failures again.
         let runs: [[SourceStep]] = [[fail], [fail], [fail], [fail], [.deliver([post("x:1", "un")], cursor: nil), fail], [fail], [fail]]
         let source = ScriptedSource(name: "flaky", runs: runs)
+        // The delays the supervisor chooses, as it chooses them (the clock of a loaded machine does not decide).
+        let delays = Mutex<[Duration]>([])
+        let record: @Sendable (String, Duration) -> Void = { _, delay in delays.withLock { $0.append(delay) } }
         try await withSupervisedSources(
-            [source], path: directory.file("wall.sqlite"), backoff: Backoff(initial: .milliseconds(100), maximum: .seconds(10))
+            [source], path: directory.file("wall.sqlite"), backoff: Backoff(initial: .milliseconds(100), maximum: .seconds(10)), onRetry: record
         ) {
             _, _ in
-            try await eventually(within: .seconds(20), "seven starts") { source.starts.count >= 7 }
-            // Each delay: from a run's failure to the next start (a run's own work, such as a commit, is not in it).
-            let gaps = zip(source.starts.dropFirst(), source.failures).map { $0 - $1 }
-            // Delays are drawn in [step/2, step] with the step doubling: 100, 200, 400, 800 ms.
-            #expect(gaps[3] > gaps[0] * 2, "the backoff did not grow: \(gaps)")
-            // After the run that delivered, the delay is back to the first step (50 to 100 ms), shorter than the one
-            // before it (400 to 800 ms); without the reset it would be drawn from the fifth step (800 to 1,600 ms).
-            // Compared with each other, not with a fixed bound, so that a loaded machine's latency does not decide.
-            #expect(gaps[4] < gaps[3], "the backoff did not start over: \(gaps)")
+            try await eventually(within: .seconds(30), "seven starts") { source.starts.count >= 7 }
+            let chosen = delays.withLock { $0 }
+            // Drawn in [step/2, step] with the step doubling: 100, 200, 400, 800 ms; after the run that delivered, the
+            // first step again (without the reset it would be drawn from the fifth step, 800 to 1,600 ms).
+            let ms = chosen.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }
+            #expect(ms.count >= 6, "\(ms)")
+            #expect((50...100).contains(ms[0]) && (100...200).contains(ms[1]) && (200...400).contains(ms[2]) && (400...800).contains(ms[3]), "\(ms)")
+            #expect((50...100).contains(ms[4]), "the backoff did not start over: \(ms)")
         }
     }
 

@@ -71,7 +71,7 @@ import Testing
             fake.delete(did: Self.claire, rkey: "b1")
             let removed = try await wall.next()
             #expect(removed.type == "remove" && removed.data.contains(uri))
-            fake.post(did: Self.paul, rkey: "b2", text: "Photo osée #capcomnet", labels: ["nudity"])
+            fake.post(did: Self.paul, rkey: "b2", text: "Photo osée #capcomnet", labels: ["nudity"], images: [("bafkreiosee", "Osée")])
             fake.post(did: Self.paul, rkey: "b3", text: "Après #capcomnet")
             let after = try await wall.next()
             #expect(after.type == "post" && after.data.contains("Après"), "the self-labelled post is not shown: \(after)")
@@ -80,6 +80,9 @@ import Testing
                     uri: "/api/moderation/posts?state=held", method: .get, headers: [.authorization: "Bearer test-moderator-token"]
                 ).body)
             #expect(held.contains("Photo osée") && held.contains("self-labelled: nudity"))
+            #expect(
+                held.contains(#""sensitive":true"#)
+                    && held.contains("/media/" + Media.key(for: BlueskyRules.imageCDN + Self.paul + "/bafkreiosee@jpeg")))
             #expect(try await EmailIMAPTests.texts(client) == ["Après #capcomnet"])
             await wall.close()
         }

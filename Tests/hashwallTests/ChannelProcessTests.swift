@@ -15,7 +15,9 @@ import Testing
         let directory = try TemporaryDirectory()
         var config = HashwallConfig.testing(journalIn: directory.path)
         config.channels.demo.enabled = true
-        config.channels.demo.intervalSeconds = 0.01
+        // 20 posts a second: a loop of the 200 samples takes 10 s, more than a loaded machine needs to see 30 posts
+        // and stop the wall, so the cursor never wraps during the test.
+        config.channels.demo.intervalSeconds = 0.05
         let configPath = try writeConfig(config, in: directory)
 
         let first = try WallProcess(configPath: configPath, directory: directory.path)

@@ -215,22 +215,37 @@ import Testing
     @Test func a429WithAResetTimeMeansNoRequestBeforeIt() async throws {
         let fake = try await FakeMastodon.start()
         let directory = try TemporaryDirectory()
-        let reset = Date().addingTimeInterval(4)
-        fake.rateLimit(until: reset)
+        fake.rateLimitNext(seconds: 4)  // from the wall's first request, however long it takes to start
         fake.post(Self.status("400", "<p>Patience \(Self.hashtagLink)</p>"))
         try await withLiveWall(Self.config(directory, [(fake.url, nil)]), secrets: Self.secrets) { client, _ in
             let name = "mastodon.127.0.0.1:\(fake.port)"
-            let failing = try await eventually(within: .seconds(10), "failing with a retry time") { () -> String? in
+            let failing = try await eventually(within: .seconds(30), "failing with a retry time") { () -> String? in
                 let health = try await EmailIMAPTests.channel(client, name)
                 return health["state"] as? String == "failing" ? health["nextRetryAt"] as? String : nil
             }
             let retryAt = try WireDate.parse(failing, field: "nextRetryAt")
+            let reset = try #require(fake.rateLimitedUntil)
             #expect(retryAt >= reset.addingTimeInterval(-1))
             try await eventually(within: .seconds(20), "the status after the reset") {
                 try await EmailIMAPTests.texts(client) == ["Patience #capcomnet"]
             }
             let timeline = fake.requests.filter { $0.target.contains("timelines") }
             #expect(timeline.dropFirst().allSatisfy { $0.at >= reset.addingTimeInterval(-0.05) }, "asked again before the reset time")
+        }
+        await fake.stop()
+    }
+
+    @Test func aServerWhoseHashtagFeedIsForSignedInUsersSaysSoBeforeAnyTimelineRequest() async throws {
+        let fake = try await FakeMastodon.start()
+        fake.localHashtagFeed("authenticated")
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(Self.config(directory, [(fake.url, nil)]), secrets: Self.secrets) { client, _ in
+            let error = try await eventually(within: .seconds(10), "the channel stopped with its reason") { () -> String? in
+                let health = try await EmailIMAPTests.channel(client, "mastodon.127.0.0.1:\(fake.port)")
+                return health["state"] as? String == "stopped" ? health["lastError"] as? String : nil
+            }
+            #expect(error.contains("signed-in users only") && error.contains("tokenEnv"))
+            #expect(!fake.requests.contains { $0.target.contains("timelines") })
         }
         await fake.stop()
     }

@@ -76,7 +76,8 @@ import Testing
         const traces = [];
         if (window.__pwned !== undefined) traces.push(`window.__pwned = ${window.__pwned}`);
         for (const v of window.__violations ?? []) traces.push(`CSP violation: ${v}`);
-        for (const el of document.querySelectorAll('.card script, .card img, .card svg[onload], .card [onerror], .card [onload]')) traces.push(`live <${el.tagName}>`);
+        // A post's own pictures are images the wall serves (`/media/<key>`); any other image in a card came from its text.
+        for (const el of document.querySelectorAll('.card script, .card img:not(.media > img[src^="/media/"]), .card svg[onload], .card [onerror], .card [onload]')) traces.push(`live <${el.tagName}>`);
         for (const a of document.querySelectorAll('a[href]')) {
           const href = a.getAttribute('href');
           if (!/^(https?:|\/)/.test(href)) traces.push(`link to ${href}`);

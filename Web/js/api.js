@@ -66,7 +66,23 @@ export function asPost(value) {
     pinned: value.pinned === true,
     spans: Array.isArray(value.spans) ? value.spans : [],
     contentWarning: text(value.contentWarning) || null,
+    media: asMedia(value.media),
   };
+}
+
+/** A post's pictures: only those served by the wall itself (`/media/` and a hex key), at most 4. */
+function asMedia(value) {
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((item) => item && typeof item === "object" && typeof item.url === "string" && /^\/media\/[0-9a-f]{32}$/.test(item.url))
+    .slice(0, 4)
+    .map((item) => ({
+      url: item.url,
+      alt: text(item.alt),
+      width: Number.isInteger(item.width) && item.width > 0 ? item.width : null,
+      height: Number.isInteger(item.height) && item.height > 0 ? item.height : null,
+      sensitive: item.sensitive === true,
+    }));
 }
 
 /**

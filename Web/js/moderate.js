@@ -48,7 +48,7 @@ const api = createModerationApi({ onUnauthorized: () => session.expire() });
 const toasts = createToasts(byId("toasts"));
 const store = createModerationStore({ maxHeld: MAX_HELD });
 const cardTemplate = createPostCardTemplate(language, wall.channels);
-const renderCard = (post) => renderPost(cardTemplate, post, { language, links: false });
+const renderCard = (post) => renderPost(cardTemplate, post, { language, links: false, sensitive: "omit" });  // the projector's preview
 
 const audit = createAuditPanel({ list: byId("audit"), empty: byId("audit-empty"), template: byId("audit-entry"), strings, language });
 const renderer = createRowRenderer({ rowTemplate: byId("mod-row"), cardTemplate, strings, language, lastActionFor: audit.lastFor });

@@ -70,7 +70,7 @@ export function createRowRenderer({ rowTemplate, cardTemplate, strings, language
     }
     if (!post.authorBanned) row.querySelector(".flag-banned").remove();
     if (!post.authorTrusted) row.querySelector(".flag-trusted").remove();
-    const card = renderPost(cardTemplate, post, { language, links: false });
+    const card = renderPost(cardTemplate, post, { language, links: false, sensitive: "show" });
     // Moderators read what is behind a content warning before anyone else does: open.
     card.querySelector("details.content-warning")?.setAttribute("open", "");
     row.querySelector(".row-card").append(card);

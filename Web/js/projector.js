@@ -27,7 +27,7 @@ if (wall.followerURL) {
   byId("follow").hidden = false;
 }
 const template = createPostCardTemplate(wall.language, wall.channels);
-const render = (post) => renderPost(template, post, { language: wall.language, links: false });
+const render = (post) => renderPost(template, post, { language: wall.language, links: false, sensitive: "omit" });
 const stage = createStage({
   spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render),
   column: createCardList(byId("column"), { render, max: COLUMN_SIZE }),

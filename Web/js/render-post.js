@@ -91,7 +91,7 @@ function fillTime(card, post, language, links) {
  * A new card for `post` from `template` (whose first element is the card). Post data goes in only through
  * `textContent`, `dataset` and attributes checked here. `links: false` renders URLs as plain text (projector).
  */
-export function renderPost(template, post, { language = "fr", links = true } = {}) {
+export function renderPost(template, post, { language = "fr", links = true, sensitive = "blur" } = {}) {
   const card = template.content.firstElementChild.cloneNode(true);
   const channel = post.channel; // a channel the template has no badge for gets the neutral one
   card.dataset.postId = post.id;
@@ -119,8 +119,40 @@ export function renderPost(template, post, { language = "fr", links = true } = {
     details.append(summary, body);
   }
 
+  const pictures = mediaNode(post.media ?? [], sensitive);
+  if (pictures) (card.querySelector(".text-box") ?? card.querySelector(".content-warning") ?? body).after(pictures);
+
   if (post.reposts > 0) card.querySelector(".reposts-count").textContent = String(post.reposts);
   else card.querySelector(".reposts").remove();
   if (!post.pinned) card.querySelector(".pinned").remove();
   return card;
+}
+
+/**
+ * The post's pictures, from the wall's own cache, with their alt text; `null` when there are none to show.
+ * `sensitive`: "blur" (blurred until the reader taps one), "omit" (the projector) or "show" (moderators).
+ */
+function mediaNode(media, sensitive) {
+  const shown = media.filter((item) => !(item.sensitive && sensitive === "omit"));
+  if (shown.length === 0) return null;
+  const box = document.createElement("div");
+  box.className = "media";
+  box.dataset.count = String(shown.length);
+  for (const item of shown) {
+    const image = document.createElement("img");
+    image.src = item.url;
+    image.alt = item.alt;
+    image.loading = "lazy";
+    image.decoding = "async";
+    if (item.width && item.height) {
+      image.width = item.width;
+      image.height = item.height;
+    }
+    if (item.sensitive && sensitive === "blur") {
+      image.classList.add("is-sensitive");
+      image.addEventListener("click", () => image.classList.remove("is-sensitive"), { once: true });
+    }
+    box.append(image);
+  }
+  return box;
 }

@@ -59,8 +59,38 @@ public struct BlueskyRecord: Decodable, Sendable, Equatable {
         public var values: [Value]?
     }
 
+    /// `app.bsky.embed.images`, or `app.bsky.embed.recordWithMedia` whose `media` is one.
+    public final class Embed: Decodable, Sendable, Equatable {
+        public struct Image: Decodable, Sendable, Equatable {
+            public struct Blob: Decodable, Sendable, Equatable {
+                public struct Link: Decodable, Sendable, Equatable {
+                    public var link: String
+                    enum CodingKeys: String, CodingKey { case link = "$link" }
+                }
+                public var ref: Link?
+            }
+            public struct AspectRatio: Decodable, Sendable, Equatable {
+                public var width: Int?
+                public var height: Int?
+            }
+            public var alt: String?
+            public var image: Blob?
+            public var aspectRatio: AspectRatio?
+        }
+        public let images: [Image]?
+        public let media: Embed?
+
+        enum CodingKeys: String, CodingKey { case images, media }
+
+        public static func == (a: Embed, b: Embed) -> Bool { a.images == b.images && a.media == b.media }
+
+        /// The pictures, wherever this embed holds them.
+        public var allImages: [Image] { self.images ?? self.media?.images ?? [] }
+    }
+
     public var text: String?
     public var createdAt: String?
+    public var embed: Embed?
     public var facets: [Facet]?
     public var tags: [String]?
     public var labels: SelfLabels?
@@ -78,6 +108,8 @@ public struct BlueskyProfile: Decodable, Sendable, Equatable {
 public struct BlueskyRules: Sendable, Equatable {
     public var hashtags: Set<String>
     public var optOutHashtag: String
+    /// Where Bluesky serves a post's pictures (`<did>/<cid>@jpeg` after it).
+    public static let imageCDN = "https://cdn.bsky.app/img/feed_fullsize/plain/"
     /// Self-labels that hold a post for a moderator.
     public static let heldLabels: Set<String> = ["porn", "sexual", "nudity", "graphic-media"]
 
@@ -118,6 +150,14 @@ public struct BlueskyRules: Sendable, Equatable {
             createdAt: record.createdAt.flatMap { try? WireDate.parse($0, field: "createdAt") },
             url: "https://bsky.app/profile/\(did)/post/\(rkey)", authorKey: did)
         if !labels.isEmpty { post.holdReason = "self-labelled: " + labels.sorted().joined(separator: ", ") }
+        // Pictures from Bluesky's CDN by the blob's CID (the record only has blob references), sensitive when labelled.
+        post.media = (record.embed?.allImages ?? []).prefix(Media.maxPerPost).compactMap { image in
+            guard let cid = image.image?.ref?.link, cid.allSatisfy({ $0.isLetter || $0.isNumber }), did.allSatisfy({ $0 != "/" && $0 != "?" })
+            else { return nil }
+            return Media(
+                source: Self.imageCDN + did + "/" + cid + "@jpeg", alt: image.alt ?? "", width: image.aspectRatio?.width,
+                height: image.aspectRatio?.height, sensitive: !labels.isEmpty)
+        }
         return post
     }
 }

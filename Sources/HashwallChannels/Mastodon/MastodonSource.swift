@@ -64,6 +64,7 @@ public struct MastodonSource: PulledSource {
     public func run(from cursor: Data?, deliver: @Sendable (SourceBatch) async throws -> Void) async throws {
         let state = SharedCursor(cursor.flatMap { try? JSONDecoder().decode(Cursor.self, from: $0) } ?? Cursor())
         let known = KnownStatuses()
+        try await self.checkAccess()
         while true {
             for tag in self.tags { try await self.catchUp(tag: tag, state: state, known: known, deliver: deliver) }
             if self.token == nil {
@@ -76,6 +77,26 @@ public struct MastodonSource: PulledSource {
     }
 
     // MARK: - REST
+
+    /// Reads who may see this server's hashtag feeds (Mastodon 4.5+, `/api/v2/instance`): a feed for signed-in users
+    /// only stops the channel without a token, with the reason; remote posts left out by the admin are logged (an
+    /// empty feed then looks just like a quiet one). Older servers, or no answer: nothing to learn.
+    func checkAccess() async throws {
+        guard let (status, _, body) = try? await self.get("/api/v2/instance"), status == 200,
+            let object = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any],
+            let feeds = ((object["configuration"] as? [String: Any])?["timelines_access"] as? [String: Any])?["hashtag_feeds"] as? [String: Any]
+        else { return }
+        let local = feeds["local"] as? String
+        let remote = feeds["remote"] as? String
+        if self.token == nil, local == "authenticated" || local == "disabled" {
+            throw SourceError.fatal("\(self.host) shows its hashtag feeds to signed-in users only: set tokenEnv (a user token with read:statuses)")
+        }
+        if remote == "disabled" || (self.token == nil && remote == "authenticated") {
+            self.logger.warning(
+                "this server leaves other servers' posts out of its hashtag feeds: the wall sees only its own users' posts there",
+                metadata: ["channel": "\(self.name)"])
+        }
+    }
 
     /// The tag timeline after the last id seen, oldest first, page after page while pages are full. The first time
     /// (no cursor), only the newest page.

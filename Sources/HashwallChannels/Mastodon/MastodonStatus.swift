@@ -28,6 +28,29 @@ public struct MastodonStatus: Decodable, Sendable, Equatable {
         public var username: String
     }
 
+    public struct Attachment: Decodable, Sendable, Equatable {
+        public struct Meta: Decodable, Sendable, Equatable {
+            public struct Size: Decodable, Sendable, Equatable {
+                public var width: Int?
+                public var height: Int?
+            }
+            public var original: Size?
+            public var small: Size?
+        }
+        /// `image`, `gifv`, `video`, `audio`, `unknown`.
+        public var type: String
+        public var url: String?
+        public var previewURL: String?
+        /// The alt text.
+        public var description: String?
+        public var meta: Meta?
+
+        enum CodingKeys: String, CodingKey {
+            case type, url, description, meta
+            case previewURL = "preview_url"
+        }
+    }
+
     /// A boost's original, boxed (a Status holds a Status).
     public final class Reblog: Decodable, Sendable, Equatable {
         public let status: MastodonStatus
@@ -52,6 +75,7 @@ public struct MastodonStatus: Decodable, Sendable, Equatable {
     public var mentions: [Mention]?
     public var reblogsCount: Int?
     public var editedAt: String?
+    public var mediaAttachments: [Attachment]?
 
     enum CodingKeys: String, CodingKey {
         case id, uri, url, content, sensitive, visibility, account, reblog, tags, mentions
@@ -59,6 +83,7 @@ public struct MastodonStatus: Decodable, Sendable, Equatable {
         case spoilerText = "spoiler_text"
         case reblogsCount = "reblogs_count"
         case editedAt = "edited_at"
+        case mediaAttachments = "media_attachments"
     }
 
     /// Decodes one status (a stream's `data`, at most `maxBytes`).
@@ -120,10 +145,17 @@ public struct MastodonRules: Sendable, Equatable {
         let name =
             status.account.displayName.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
             ?? status.account.username ?? acct
+        // Pictures: an image itself, a video's or GIF's still preview; its alt text; sensitive when the status is.
+        let media = (status.mediaAttachments ?? []).prefix(Media.maxPerPost).compactMap { attachment -> Media? in
+            guard let source = (attachment.type == "image" ? attachment.url : attachment.previewURL) ?? attachment.previewURL else { return nil }
+            let size = attachment.type == "image" ? attachment.meta?.original ?? attachment.meta?.small : attachment.meta?.small
+            return Media(
+                source: source, alt: attachment.description ?? "", width: size?.width, height: size?.height, sensitive: status.sensitive == true)
+        }
         var post = IncomingPost(
             id: PostID("mastodon:" + status.uri), channel: .mastodon, author: Author(name: name, handle: acct), text: shown,
             createdAt: status.createdAt.flatMap { try? WireDate.parse($0, field: "created_at") }, url: status.url ?? status.uri,
-            authorKey: acct.lowercased(), reposts: status.reblogsCount)
+            media: media, authorKey: acct.lowercased(), reposts: status.reblogsCount)
         // Shown as such: the warning on the page, the text only to a follower who opens it, never on the projector.
         post.contentWarning = status.spoilerText.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         return .post(post)

@@ -21,14 +21,17 @@ public struct ChannelSupervisor: Service {
     let metrics: WallMetrics
     let logger: Logger
     let backoff: Backoff
+    /// Told each retry delay chosen, by source name (tests and diagnostics).
+    let onRetry: @Sendable (String, Duration) -> Void
 
     /// The journal key of each source's cursor, under its name.
     public static let cursorKey = "cursor"
 
     public init(
         sources: [any PulledSource], intake: Intake, journal: Journal, status: ChannelStatusBoard, metrics: WallMetrics, logger: Logger,
-        backoff: Backoff = Backoff()
+        backoff: Backoff = Backoff(), onRetry: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
     ) {
+        self.onRetry = onRetry
         self.sources = sources
         self.intake = intake
         self.journal = journal
@@ -91,6 +94,7 @@ public struct ChannelSupervisor: Service {
             case .transient:
                 delay = backoff.next()
             }
+            self.onRetry(name, delay)
             let retryAt = now.addingTimeInterval(Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
             self.status.failed(name, error: failure.description, retryAt: retryAt)
             self.metrics.channelState(name).record(Self.gaugeValue(.failing))

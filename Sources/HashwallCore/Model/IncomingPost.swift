@@ -9,7 +9,7 @@ public struct IncomingPost: Sendable, Hashable {
     /// When the source says it was written; `nil` means now. Clamped to the arrival time when in the future.
     public var createdAt: Date?
     public var url: String?
-    public var media: [String]
+    public var media: [Media]
     /// The source's own repost field (a boost, a retweet), naming the original.
     public var repostOf: PostID?
     /// Who wrote it, for merging only, when the shown handle is not unique enough (a masked phone number);
@@ -32,7 +32,7 @@ public struct IncomingPost: Sendable, Hashable {
 
     public init(
         id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date? = nil,
-        url: String? = nil, media: [String] = [], repostOf: PostID? = nil, authorKey: String? = nil, contact: String? = nil,
+        url: String? = nil, media: [Media] = [], repostOf: PostID? = nil, authorKey: String? = nil, contact: String? = nil,
         dedupeScope: String? = nil, reposts: Int? = nil
     ) {
         self.reposts = reposts

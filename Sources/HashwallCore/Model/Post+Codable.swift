@@ -14,7 +14,7 @@ extension Post: Codable {
         self.createdAt = try WireDate.parse(container.decode(String.self, forKey: .createdAt), field: "createdAt")
         self.receivedAt = try WireDate.parse(container.decode(String.self, forKey: .receivedAt), field: "receivedAt")
         self.url = try container.decodeIfPresent(String.self, forKey: .url)
-        self.media = try container.decodeIfPresent([String].self, forKey: .media) ?? []
+        self.media = (try? container.decodeIfPresent([Media].self, forKey: .media)) ?? []
         self.hashtags = try container.decodeIfPresent([String].self, forKey: .hashtags) ?? []
         self.spans = try container.decodeIfPresent([TextSpan].self, forKey: .spans) ?? []
         self.reposts = try container.decodeIfPresent(Int.self, forKey: .reposts) ?? 0

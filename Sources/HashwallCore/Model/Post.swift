@@ -14,8 +14,8 @@ public struct Post: Sendable, Hashable, Identifiable {
     public var receivedAt: Date
     /// The post's permalink at its source, when it has one.
     public var url: String?
-    /// Links to attached pictures, shown only where the configuration allows them.
-    public var media: [String]
+    /// Attached pictures (at most ``Media/maxPerPost``), served from the wall's cache.
+    public var media: [Media]
     /// Normalised tags: lower case, accents folded, no `#`.
     public var hashtags: [String]
     /// URLs, mentions and hashtags found in `text`.
@@ -29,7 +29,7 @@ public struct Post: Sendable, Hashable, Identifiable {
 
     public init(
         id: PostID, channel: ChannelKind, author: Author, text: String, createdAt: Date, receivedAt: Date,
-        url: String? = nil, media: [String] = [], hashtags: [String] = [], spans: [TextSpan] = [],
+        url: String? = nil, media: [Media] = [], hashtags: [String] = [], spans: [TextSpan] = [],
         reposts: Int = 0, pinned: Bool = false, contentWarning: String? = nil
     ) {
         self.contentWarning = contentWarning

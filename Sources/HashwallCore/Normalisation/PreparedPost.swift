@@ -42,7 +42,7 @@ public struct PreparedPost: Sendable {
         self.post = Post(
             id: incoming.id, channel: incoming.channel,
             author: Author(name: name, handle: handle?.isEmpty == true ? nil : handle),
-            text: text, createdAt: createdAt, receivedAt: receivedAt, url: incoming.url, media: incoming.media,
+            text: text, createdAt: createdAt, receivedAt: receivedAt, url: incoming.url, media: Array(incoming.media.prefix(Media.maxPerPost)),
             hashtags: scan.hashtags, spans: scan.spans, reposts: max(0, incoming.reposts ?? 0),
             contentWarning: incoming.contentWarning.map { TextNormaliser.normalise($0).replacingOccurrences(of: "\n", with: " ") }
                 .flatMap { $0.isEmpty ? nil : String($0.prefix(500)) })

@@ -82,7 +82,8 @@ func buildApplication(
             logoURL: logo == nil ? nil : "/logo"),
         retryMilliseconds: config.server.sseRetryMilliseconds, webhooks: webhooks, metrics: metrics, logo: logo,
         addresses: ClientAddresses(trustedProxies: config.server.trustedProxies),
-        streams: StreamAdmission(perAddress: config.server.maxStreamsPerAddress, total: config.server.maxStreams))
+        streams: StreamAdmission(perAddress: config.server.maxStreamsPerAddress, total: config.server.maxStreams),
+        media: MediaCache(directory: directory + "/media-cache", userAgent: Secrets.userAgent(config), logger: logger))
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
