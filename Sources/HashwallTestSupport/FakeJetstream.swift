@@ -24,6 +24,14 @@ public final class FakeJetstream: Sendable {
         var subscriptions: [String] = []
         var profiles: [String: (handle: String, name: String)] = [:]
         var clock: Int64 = 1_796_200_000_000_000
+        /// Posts search finds (PostView JSON), newest last.
+        var searchable: [String] = []
+        var accessToken = "access-1"
+        var refreshes = 0
+        var sessions = 0
+        var searches: [String] = []
+        /// The next search with the current access token answers 400 ExpiredToken.
+        var expireNext = false
     }
 
     let state = Mutex(State())
@@ -32,12 +40,61 @@ public final class FakeJetstream: Sendable {
     public var port: Int { self.server.withLock { $0?.port ?? 0 } }
     /// `ws://127.0.0.1:PORT/subscribe`
     public var jetstreamURL: String { "ws://127.0.0.1:\(self.port)/subscribe" }
-    /// `http://127.0.0.1:PORT` (the AppView)
+    /// `http://127.0.0.1:PORT` (the AppView, and the PDS for sessions and search)
     public var appviewURL: String { "http://127.0.0.1:\(self.port)" }
 
     public static func start() async throws -> FakeJetstream {
         let fake = FakeJetstream()
         let router = Router()
+        router.post("xrpc/com.atproto.server.createSession") { request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 16)
+            let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: String]
+            guard object?["password"] == "app-password" else {
+                return Response(
+                    status: .unauthorized, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"error":"AuthenticationRequired","message":"Invalid identifier or password"}"#)))
+            }
+            let access = fake.state.withLock { state -> String in
+                state.sessions += 1
+                return state.accessToken
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(
+                    byteBuffer: ByteBuffer(
+                        string: #"{"accessJwt":"\#(access)","refreshJwt":"refresh-token","handle":"mur.bsky.social","did":"did:plc:mur"}"#)))
+        }
+        router.post("xrpc/com.atproto.server.refreshSession") { request, _ -> Response in
+            guard request.headers[.authorization] == "Bearer refresh-token" else { return Response(status: .badRequest) }
+            let access = fake.state.withLock { state -> String in
+                state.refreshes += 1
+                state.accessToken = "access-\(state.refreshes + 1)"
+                return state.accessToken
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"accessJwt":"\#(access)","refreshJwt":"refresh-token"}"#)))
+        }
+        router.get("xrpc/app.bsky.feed.searchPosts") { request, _ -> Response in
+            let authorization = request.headers[.authorization]
+            let (posts, current, expire) = fake.state.withLock { state -> ([String], String, Bool) in
+                state.searches.append(request.uri.description)
+                defer { state.expireNext = false }
+                return (state.searchable, state.accessToken, state.expireNext)
+            }
+            guard authorization == "Bearer \(current)" else {
+                return Response(
+                    status: .forbidden, headers: [.contentType: "text/html"], body: .init(byteBuffer: ByteBuffer(string: "<html>Forbidden</html>")))
+            }
+            if expire {
+                return Response(
+                    status: .badRequest, headers: [.contentType: "application/json"],
+                    body: .init(byteBuffer: ByteBuffer(string: #"{"error":"ExpiredToken","message":"Token has expired"}"#)))
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: #"{"posts":[\#(posts.reversed().joined(separator: ","))]}"#)))
+        }
         router.get("xrpc/app.bsky.actor.getProfiles") { request, _ -> Response in
             let actors = request.uri.queryParameters.getAll("actors").map { String($0) }
             let profiles = fake.state.withLock { state in actors.compactMap { did in state.profiles[did].map { (did, $0) } } }
@@ -154,6 +211,21 @@ public final class FakeJetstream: Sendable {
     }
 
     public func profile(did: String, handle: String, name: String) { self.state.withLock { $0.profiles[did] = (handle, name) } }
+
+    /// A post that search finds (posted before the wall listened).
+    public func searchable(did: String, handle: String, name: String, rkey: String, text: String) {
+        let quoted = String(decoding: try! JSONSerialization.data(withJSONObject: [text]), as: UTF8.self).dropFirst().dropLast()
+        let view =
+            #"{"uri":"at://\#(did)/app.bsky.feed.post/\#(rkey)","cid":"bafy","author":{"did":"\#(did)","handle":"\#(handle)","displayName":"\#(name)"},"#
+            + #""record":{"$type":"app.bsky.feed.post","text":\#(quoted),"createdAt":"2026-12-02T08:00:00.000Z"},"indexedAt":"2026-12-02T08:00:01.000Z"}"#
+        self.state.withLock { $0.searchable.append(view) }
+    }
+
+    /// The next search with the current access token answers `400 ExpiredToken`.
+    public func expireAccessToken() { self.state.withLock { $0.expireNext = true } }
+    public var searches: [String] { self.state.withLock { $0.searches } }
+    public var sessionsCreated: Int { self.state.withLock { $0.sessions } }
+    public var sessionsRefreshed: Int { self.state.withLock { $0.refreshes } }
 
     /// Closes every connection.
     public func dropConnections() {

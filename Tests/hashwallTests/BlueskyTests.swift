@@ -89,6 +89,48 @@ import Testing
         await fake.stop()
     }
 
+    @Test func withAnAppPasswordSearchBackfillsWhatWasPostedBeforeAndAnExpiredTokenIsRefreshed() async throws {
+        let fake = try await FakeJetstream.start()
+        fake.searchable(did: Self.claire, handle: "claire.bsky.social", name: "Claire", rkey: "old1", text: "Avant le mur #capcomnet")
+        fake.searchable(did: Self.paul, handle: "paul.bsky.social", name: "Paul", rkey: "old2", text: "Hors sujet #ailleurs")
+        fake.expireAccessToken()
+        let directory = try TemporaryDirectory()
+        var config = Self.config(directory, fake)
+        config.channels.bluesky.serviceURL = fake.appviewURL
+        config.channels.bluesky.identifier = "mur.bsky.social"
+        var secrets = Secrets.testing
+        secrets.named = ["HASHWALL_BLUESKY_APP_PASSWORD": "app-password"]
+        try await withLiveWall(config, secrets: secrets) { client, _ in
+            try await eventually(within: .seconds(20), "the backfilled post") {
+                try await EmailIMAPTests.texts(client).contains("Avant le mur #capcomnet")
+            }
+            try await eventually(within: .seconds(20), "subscribed") { fake.openConnections == 1 }
+            fake.post(did: Self.paul, rkey: "live", text: "En direct #capcomnet")
+            try await eventually(within: .seconds(20), "the live post") { try await EmailIMAPTests.texts(client).contains("En direct #capcomnet") }
+            #expect(Set(try await EmailIMAPTests.texts(client)) == ["Avant le mur #capcomnet", "En direct #capcomnet"])
+            #expect(fake.sessionsCreated == 1 && fake.sessionsRefreshed == 1, "one session, refreshed once when it expired")
+            #expect(fake.searches.first?.contains("q=%23capcomnet") == true && fake.searches.first?.contains("sort=latest") == true)
+            let posts = String(buffer: try await client.execute(uri: "/api/posts", method: .get).body)
+            #expect(posts.contains(#""handle":"claire.bsky.social""#))
+        }
+        // A wrong app password: search is logged as failing, Jetstream goes on.
+        let again = try TemporaryDirectory()
+        var wrong = Self.config(again, fake)
+        wrong.channels.bluesky.serviceURL = fake.appviewURL
+        wrong.channels.bluesky.identifier = "mur.bsky.social"
+        var bad = Secrets.testing
+        bad.named = ["HASHWALL_BLUESKY_APP_PASSWORD": "wrong"]
+        let subscribed = fake.subscriptions.count
+        try await withLiveWall(wrong, secrets: bad) { client, _ in
+            try await eventually(within: .seconds(20), "subscribed") { fake.subscriptions.count > subscribed }
+            fake.post(did: Self.paul, rkey: "live2", text: "Toujours en direct #capcomnet")
+            try await eventually(within: .seconds(20), "the live post") {
+                try await EmailIMAPTests.texts(client).contains("Toujours en direct #capcomnet")
+            }
+        }
+        await fake.stop()
+    }
+
     @Test func anEventLargerThanTheBoundIsSkippedAndTheStreamGoesOn() async throws {
         let fake = try await FakeJetstream.start()
         let directory = try TemporaryDirectory()

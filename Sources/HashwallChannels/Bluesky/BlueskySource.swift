@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import HashwallCore
 import HummingbirdWSClient
 import Logging
@@ -34,12 +35,15 @@ public struct BlueskySource: PulledSource {
     let cursorEvery: Duration
     /// A connection silent this long is dead (the network never is).
     let silence: Duration
+    /// Search backfill, with an app password; `nil`: Jetstream alone.
+    let search: BlueskySearch?
 
     public init(
         jetstreamURL: String, appviewURL: String, rules: BlueskyRules, client: HTTPClient = .shared, userAgent: String, logger: Logger,
         rewind: Int64 = 5_000_000, maxMessage: Int = 1 << 20, cursorEvery: Duration = .seconds(5), silence: Duration = .seconds(60),
-        remove: @escaping @Sendable (PostID) async -> Void
+        search: BlueskySearch? = nil, remove: @escaping @Sendable (PostID) async -> Void
     ) {
+        self.search = search
         self.jetstreamURL = jetstreamURL
         self.appviewURL = appviewURL.hasSuffix("/") ? String(appviewURL.dropLast()) : appviewURL
         self.rules = rules
@@ -68,13 +72,15 @@ public struct BlueskySource: PulledSource {
     public func run(from cursor: Data?, deliver: @Sendable (SourceBatch) async throws -> Void) async throws {
         let start = cursor.flatMap { try? JSONDecoder().decode(Cursor.self, from: $0) }?.timeUS
         let session = Session(source: self)
+        try await self.backfill(since: start, session: session, deliver: deliver)
         let heard = LastHeard()
         try await withoutActuallyEscaping(deliver) { deliver in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     do {
                         let close = try await WebSocketClient.connect(
-                            url: self.subscribeURL(from: start), configuration: .init(maxFrameSize: self.maxMessage * 4),
+                            url: self.subscribeURL(from: start),
+                            configuration: .init(maxFrameSize: self.maxMessage * 4, additionalHeaders: [.userAgent: self.userAgent]),
                             logger: self.logger
                         ) { inbound, _, _ in
                             try await deliver(SourceBatch(posts: [], cursor: nil))  // connected: healthy
@@ -104,6 +110,27 @@ public struct BlueskySource: PulledSource {
                 }
                 try await group.next()
                 group.cancelAll()
+            }
+        }
+    }
+
+    /// With search configured: each hashtag's posts since the cursor (less 5 minutes), or over the last day at the
+    /// first start. A search that fails is logged; Jetstream goes on without it.
+    func backfill(since cursor: Int64?, session: Session, deliver: @Sendable (SourceBatch) async throws -> Void) async throws {
+        guard let search = self.search else { return }
+        let since = cursor.map { Date(timeIntervalSince1970: Double($0) / 1_000_000 - 300) } ?? Date().addingTimeInterval(-86_400)
+        for tag in self.rules.hashtags.sorted() {
+            do {
+                let posts = try await search.posts(tag: tag, since: since, rules: self.rules)
+                for post in posts {
+                    let uri = String(post.id.rawValue.dropFirst("bluesky:".count))
+                    session.delivered.remember(id: uri, uri: uri)
+                }
+                if !posts.isEmpty { try await deliver(SourceBatch(posts: posts.reversed(), cursor: nil)) }
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                self.logger.warning("search backfill failed; Jetstream goes on", metadata: ["channel": "bluesky", "error": "\(error)"])
             }
         }
     }

@@ -137,10 +137,14 @@ struct Secrets: Sendable, Equatable {
     func bluesky(_ config: HashwallConfig, logger: Logger, remove: @escaping @Sendable (PostID) async -> Void) -> BlueskySource? {
         let bluesky = config.channels.bluesky
         guard bluesky.enabled else { return nil }
+        var search: BlueskySearch?
+        if let identifier = bluesky.identifier, !identifier.isEmpty, let password = self.named["HASHWALL_BLUESKY_APP_PASSWORD"] {
+            search = BlueskySearch(service: bluesky.serviceURL, identifier: identifier, password: password, userAgent: Self.userAgent(config))
+        }
         return BlueskySource(
             jetstreamURL: bluesky.jetstreamURL, appviewURL: bluesky.appviewURL,
             rules: BlueskyRules(hashtags: config.event.hashtags, optOutHashtag: bluesky.optOutHashtag), userAgent: Self.userAgent(config),
-            logger: logger, remove: remove)
+            logger: logger, search: search, remove: remove)
     }
 
     /// How the wall names itself to the networks it reads: Hashwall and the URL where it runs.
