@@ -86,6 +86,9 @@ public final class FakeMastodon: Sendable {
         var streams: [UUID: (tag: String, continuation: AsyncStream<String>.Continuation)] = [:]
         var requests: [Request] = []
         var rateLimitedUntil: Date?
+        /// Timeline requests left before `remainingReset` (nil: plenty).
+        var remainingRequests: Int?
+        var remainingReset: Date?
         /// The next timeline request starts a rate limit this long.
         var rateLimitWindow: TimeInterval?
         /// When set, the timeline wants this bearer token.
@@ -171,6 +174,14 @@ public final class FakeMastodon: Sendable {
     public func rateLimit(until date: Date) { self.state.withLock { $0.rateLimitedUntil = date } }
     /// The next timeline request, and those after it for `seconds`, answer 429 with the reset time then.
     public func rateLimitNext(seconds: TimeInterval) { self.state.withLock { $0.rateLimitWindow = seconds } }
+    /// Only `count` timeline requests are left until `reset` (the headers say so on the last one).
+    public func allowRequests(_ count: Int, until reset: Date) {
+        self.state.withLock {
+            $0.remainingRequests = count
+            $0.remainingReset = reset
+        }
+    }
+
     /// The reset time of the current or last rate limit.
     public var rateLimitedUntil: Date? { self.state.withLock { $0.rateLimitedUntil } }
     /// The timeline wants this bearer token (nil: public).
@@ -222,7 +233,15 @@ public final class FakeMastodon: Sendable {
                 return Response(
                     status: .tooManyRequests, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"Too many requests"}"#)))
             }
-            headers[HTTPField.Name("X-RateLimit-Remaining")!] = "299"
+            let remaining = self.state.withLock { state -> Int in
+                guard let left = state.remainingRequests else { return 299 }
+                state.remainingRequests = max(0, left - 1)
+                return max(0, left - 1)
+            }
+            headers[HTTPField.Name("X-RateLimit-Remaining")!] = String(remaining)
+            if remaining == 0, let until = self.state.withLock({ $0.remainingReset }) {
+                headers[HTTPField.Name("X-RateLimit-Reset")!] = until.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+            }
             if let wanted, authorization != "Bearer \(wanted)" {
                 return Response(
                     status: .unauthorized, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"error":"The access token is invalid"}"#)))

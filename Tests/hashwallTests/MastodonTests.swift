@@ -235,6 +235,25 @@ import Testing
         await fake.stop()
     }
 
+    @Test func whenTheHeadersSayNoRequestIsLeftThePollWaitsForTheResetInsteadOfEarningA429() async throws {
+        let fake = try await FakeMastodon.start()
+        let reset = Date().addingTimeInterval(4)
+        fake.allowRequests(1, until: reset)
+        fake.post(Self.status("900", "<p>Premier \(Self.hashtagLink)</p>"))
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(Self.config(directory, [(fake.url, nil)]), secrets: Self.secrets) { client, _ in
+            try await eventually(within: .seconds(20), "the first status") { try await EmailIMAPTests.texts(client) == ["Premier #capcomnet"] }
+            fake.post(Self.status("901", "<p>Second \(Self.hashtagLink)</p>"))
+            try await eventually(within: .seconds(20), "the second status, after the reset") {
+                try await EmailIMAPTests.texts(client).contains("Second #capcomnet")
+            }
+            let timeline = fake.requests.filter { $0.target.contains("timelines") }
+            #expect(timeline.count >= 2 && timeline.dropFirst().allSatisfy { $0.at >= reset.addingTimeInterval(-0.05) }, "asked before the reset")
+            #expect((try await EmailIMAPTests.channel(client, "mastodon.127.0.0.1:\(fake.port)"))["state"] as? String == "running")
+        }
+        await fake.stop()
+    }
+
     @Test func aServerWhoseHashtagFeedIsForSignedInUsersSaysSoBeforeAnyTimelineRequest() async throws {
         let fake = try await FakeMastodon.start()
         fake.localHashtagFeed("authenticated")

@@ -109,6 +109,7 @@ public struct MastodonSource: PulledSource {
             let (status, headers, body) = try await self.get(path + "?" + query)
             if status == 404 { return }  // an unknown tag: no posts yet
             try self.check(status, headers: headers, body: body, what: "the #\(tag) timeline")
+            try await self.respectRemaining(headers)
             let statuses: [MastodonStatus]
             do {
                 try JSONNesting.check(body)
@@ -154,6 +155,18 @@ public struct MastodonSource: PulledSource {
         } catch {
             throw SourceError.transient("\(self.base): \(error)")
         }
+    }
+
+    /// When the server says no request is left before its reset time (`X-RateLimit-Remaining: 0`), waits until then
+    /// rather than earn a 429.
+    func respectRemaining(_ headers: HTTPHeaders) async throws {
+        guard headers.first(name: "X-RateLimit-Remaining").flatMap(Int.init) == 0,
+            let reset = headers.first(name: "X-RateLimit-Reset").flatMap({ try? WireDate.parse($0, field: "X-RateLimit-Reset") })
+        else { return }
+        let wait = min(reset.timeIntervalSinceNow, 900)
+        guard wait > 0 else { return }
+        self.logger.info("rate limit reached: waiting for the reset", metadata: ["channel": "\(self.name)", "seconds": "\(Int(wait))"])
+        try await Task.sleep(for: .milliseconds(Int64(wait * 1000)))
     }
 
     /// Throws how a non-200 answer is retried: 429 at the reset time, 401/403/422 not until the wall restarts
