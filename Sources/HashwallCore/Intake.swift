@@ -243,6 +243,11 @@ public actor Intake {
         return nil
     }
 
+    /// The organiser's figures from the database (exact across restarts): see ``WallStats``.
+    public nonisolated func stats(minutes: Int = 60, top: Int = 10) async throws -> WallStats {
+        try await self.journal.stats(minutes: minutes, top: top)
+    }
+
     /// Visible pinned posts, newest first: the projector's spotlight needs them however old they are.
     public func pinned() -> [Post] {
         self.store.allPosts.reversed().filter { $0.post.pinned && $0.moderation.state == .visible }.map(\.post)

@@ -31,6 +31,7 @@ struct ModerationRoutes {
         guarded.put("settings", use: self.putSettings)
         guarded.post("undo", use: self.undo)
         guarded.get("audit", use: self.audit)
+        guarded.get("stats", use: self.stats)
         guarded.get("events") { request, context in
             try await EventStreamRoute(hub: self.hubs.moderators, retryMilliseconds: self.retryMilliseconds).events(request, context: context)
         }
@@ -137,6 +138,17 @@ struct ModerationRoutes {
     @Sendable func audit(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         let limit = try PostRoutes.limit(request.uri.queryParameters["limit"].map(String.init), default: 100)
         return JSONBody.response(Entries(entries: await self.intake.auditEntries(limit: limit)))
+    }
+
+    /// `GET /api/moderation/stats?minutes=N` (1 to 1,440, default 60): counts per channel and state, posts per
+    /// minute per channel, top contributors, all from the database.
+    @Sendable func stats(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        var minutes = 60
+        if let text = request.uri.queryParameters["minutes"].map(String.init) {
+            guard let value = Int(text), (1...1440).contains(value) else { throw InvalidField("minutes", "must be a whole number from 1 to 1440") }
+            minutes = value
+        }
+        return JSONBody.response(try await self.intake.stats(minutes: minutes))
     }
 
     static func moderator(_ context: HashwallRequestContext) throws -> String {

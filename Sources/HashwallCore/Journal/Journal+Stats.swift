@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// The organiser's live figures (`GET /api/moderation/stats`), counted from the database, so they are exact across
+/// restarts and include posts no longer in memory.
+public struct WallStats: Codable, Sendable, Equatable {
+    public struct Minute: Codable, Sendable, Equatable {
+        /// The minute's start, ISO 8601.
+        public var minute: String
+        /// Posts written in that minute, per channel.
+        public var channels: [String: Int]
+    }
+
+    public struct TopAuthor: Codable, Sendable, Equatable {
+        /// As shown on the wall.
+        public var name: String
+        public var channel: String
+        /// Their visible posts.
+        public var posts: Int
+    }
+
+    /// Posts per channel and state (`visible`, `held`, `hidden`, `rejected`).
+    public var channels: [String: [String: Int]]
+    /// The last minutes, oldest first, only those with posts.
+    public var perMinute: [Minute]
+    /// Authors with the most visible posts, most first.
+    public var topAuthors: [TopAuthor]
+    /// Distinct authors with at least one post.
+    public var contributors: Int
+}
+
+extension Journal {
+    /// The figures over every post, with `perMinute` over the `minutes` before `now` and the `top` busiest authors.
+    public func stats(minutes: Int, top: Int, now: Date = Date()) async throws -> WallStats {
+        try await self.pool.read { db in
+            let text = "CAST(json AS TEXT)"
+            var channels: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT json_extract(\(text), '$.channel') AS channel, state, COUNT(*) AS n FROM post GROUP BY channel, state")
+            {
+                let channel: String = row["channel"] ?? "?"
+                channels[channel, default: [:]][row["state"] as String] = row["n"] as Int
+            }
+            for channel in channels.keys {
+                for state in PostState.allCases where channels[channel]?[state.rawValue] == nil { channels[channel]?[state.rawValue] = 0 }
+            }
+            let since = (now.timeIntervalSince1970 / 60).rounded(.down) * 60 - Double(max(0, minutes - 1)) * 60
+            var minuteCounts: [Int64: [String: Int]] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(createdAt / 60 AS INTEGER) * 60 AS minute, json_extract(\(text), '$.channel') AS channel, COUNT(*) AS n
+                    FROM post WHERE createdAt >= ? GROUP BY minute, channel
+                    """, arguments: [since])
+            {
+                minuteCounts[row["minute"] as Int64, default: [:]][(row["channel"] as String?) ?? "?"] = row["n"] as Int
+            }
+            let perMinute = minuteCounts.keys.sorted().map {
+                WallStats.Minute(minute: WireDate.format(Date(timeIntervalSince1970: Double($0))), channels: minuteCounts[$0] ?? [:])
+            }
+            let topAuthors = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT json_extract(\(text), '$.author.name') AS name, json_extract(\(text), '$.channel') AS channel, COUNT(*) AS n
+                    FROM post WHERE state = 'visible' GROUP BY authorKey ORDER BY n DESC, name LIMIT ?
+                    """, arguments: [top]
+            ).map { WallStats.TopAuthor(name: $0["name"] ?? "", channel: $0["channel"] ?? "?", posts: $0["n"]) }
+            let contributors = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT authorKey) FROM post") ?? 0
+            return WallStats(channels: channels, perMinute: perMinute, topAuthors: topAuthors, contributors: contributors)
+        }
+    }
+}
