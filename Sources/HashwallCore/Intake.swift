@@ -248,6 +248,11 @@ public actor Intake {
         try await self.journal.stats(minutes: minutes, top: top)
     }
 
+    /// Every post with its moderation, oldest first, from the database (the organiser's export).
+    public func exportPosts() async throws -> [ModeratedPost] {
+        try await self.journal.allPosts().map(self.moderated)
+    }
+
     /// Visible pinned posts, newest first: the projector's spotlight needs them however old they are.
     public func pinned() -> [Post] {
         self.store.allPosts.reversed().filter { $0.post.pinned && $0.moderation.state == .visible }.map(\.post)

@@ -41,3 +41,40 @@ import Testing
         #expect(second.channels == first.channels && second.topAuthors == first.topAuthors, "the same figures after a restart")
     }
 }
+
+/// `GET /api/moderation/export`: the whole record, any time, as JSON (with moderation and audit) or CSV (escaped).
+@Suite struct ExportTests {
+    @Test func csvEscapesFormulasAndJSONCarriesStatesAndTheAudit() async throws {
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(.testing(journalIn: directory.path)) { client, _ in
+            try await ingest(client, body(author: "@admin", text: "=HYPERLINK(\"http://evil.example\",\"clic\") #capcomnet"))
+            try await ingest(client, body(author: "Claire", text: "Bravo, \"merci\" !\nDeuxième ligne"))
+            let hidden = try json(try await ingest(client, body(author: "Paul", text: "-1 pour moi")))
+            let id = try #require(hidden["id"] as? String)
+            _ = try await client.execute(
+                uri: "/api/moderation/posts/\(id.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)/hide", method: .post,
+                headers: StatsTests.moderator)
+
+            #expect(try await client.execute(uri: "/api/moderation/export?format=csv", method: .get).status == .unauthorized)
+            let csv = try await client.execute(uri: "/api/moderation/export?format=csv", method: .get, headers: StatsTests.moderator)
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let text = String(buffer: csv.body)
+            #expect(text.hasPrefix("\"id\",\"channel\",\"state\""))
+            #expect(text.contains(#""'=HYPERLINK(""http://evil.example"",""clic"") #capcomnet""#), "a formula is escaped and quotes doubled")
+            #expect(text.contains(#""'@admin""#) && text.contains(#""'-1 pour moi""#))
+            #expect(text.contains("\"Bravo, \"\"merci\"\" !\nDeuxième ligne\""), "a line break stays inside its quoted cell")
+            #expect(text.contains(#""hidden""#))
+            #expect(
+                text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1 + 3,
+                "a header and one line per post (one cell holds a bare LF)")
+
+            let exported = try json(try await client.execute(uri: "/api/moderation/export?format=json", method: .get, headers: StatsTests.moderator))
+            let posts = try #require(exported["posts"] as? [[String: Any]])
+            #expect(posts.count == 3 && posts.contains { $0["state"] as? String == "hidden" && $0["id"] as? String == id })
+            let audit = try #require(exported["audit"] as? [[String: Any]])
+            #expect(audit.contains { ($0["postId"] as? String ?? $0["postID"] as? String) == id })
+            #expect(
+                try await client.execute(uri: "/api/moderation/export?format=xls", method: .get, headers: StatsTests.moderator).status == .badRequest)
+        }
+    }
+}

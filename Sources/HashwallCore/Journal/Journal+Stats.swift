@@ -70,3 +70,43 @@ extension Journal {
         }
     }
 }
+
+extension Journal {
+    /// Every post on disk, in whatever state, oldest first (the organiser's export).
+    public func allPosts() async throws -> [StoredPost] {
+        try await self.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM post ORDER BY createdAt, arrival").map(Self.decodeStored)
+        }
+    }
+}
+
+/// The organiser's record of the wall as CSV: one row per post, every cell quoted, and a cell that a spreadsheet
+/// would read as a formula (it begins with `=`, `+`, `-`, `@`, a tab or a carriage return) escaped with a `'`.
+public enum PostsCSV {
+    public static let header = ["id", "channel", "state", "createdAt", "receivedAt", "author", "handle", "text", "reposts", "url", "heldBecause"]
+
+    public static func encode(_ posts: [StoredPost]) -> String {
+        var lines = [Self.row(Self.header)]
+        for stored in posts {
+            let post = stored.post
+            lines.append(
+                Self.row([
+                    post.id.rawValue, post.channel.rawValue, stored.moderation.state.rawValue, WireDate.format(post.createdAt),
+                    WireDate.format(post.receivedAt), post.author.name, post.author.handle ?? "", post.text, String(post.reposts), post.url ?? "",
+                    stored.moderation.heldBecause ?? "",
+                ]))
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func row(_ cells: [String]) -> String {
+        cells.map(Self.cell).joined(separator: ",")
+    }
+
+    /// One cell: escaped against formulas, then quoted.
+    public static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) { text = "'" + text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

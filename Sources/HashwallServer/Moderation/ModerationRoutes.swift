@@ -32,6 +32,7 @@ struct ModerationRoutes {
         guarded.post("undo", use: self.undo)
         guarded.get("audit", use: self.audit)
         guarded.get("stats", use: self.stats)
+        guarded.get("export", use: self.export)
         guarded.get("events") { request, context in
             try await EventStreamRoute(hub: self.hubs.moderators, retryMilliseconds: self.retryMilliseconds).events(request, context: context)
         }
@@ -149,6 +150,36 @@ struct ModerationRoutes {
             minutes = value
         }
         return JSONBody.response(try await self.intake.stats(minutes: minutes))
+    }
+
+    struct Export: Encodable {
+        var exportedAt: String
+        var posts: [ModeratedPost]
+        var audit: [AuditEntry]
+    }
+
+    /// `GET /api/moderation/export?format=json|csv`: every post with its state (json: with its moderation and the
+    /// audit list; csv: one row per post, no contact), from the database, at any time.
+    @Sendable func export(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
+        let posts = try await self.intake.exportPosts()
+        let stamp = WireDate.format(Date()).replacingOccurrences(of: ":", with: "-")
+        switch format {
+        case "csv":
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"hashwall-posts-\(stamp).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: PostsCSV.encode(posts.map(\.stored)))))
+        case "json":
+            var response = JSONBody.response(
+                Export(exportedAt: WireDate.format(Date()), posts: posts, audit: await self.intake.auditEntries(limit: Int.max)))
+            response.headers[.contentDisposition] = "attachment; filename=\"hashwall-posts-\(stamp).json\""
+            return response
+        default:
+            throw InvalidField("format", "must be json or csv (the zip archive is not built yet)")
+        }
     }
 
     static func moderator(_ context: HashwallRequestContext) throws -> String {
