@@ -1,13 +1,21 @@
 import ArgumentParser
 import Foundation
+import HashwallCore
 import Hummingbird
 import Logging
 
-/// `hashwall --config config.json [--host H] [--port N]`: arguments only; the wall is built by `buildApplication`.
+/// `hashwall [serve] --config config.json [--host H] [--port N]` runs the wall (built by `buildApplication`);
+/// `hashwall export --config config.json --out DIR` writes the record from the database, the server stopped.
 @main
 struct HashwallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "hashwall", abstract: "A live multichannel wall for events: posts, SMS and emails on one screen.")
+        commandName: "hashwall", abstract: "A live multichannel wall for events: posts, SMS and emails on one screen.",
+        subcommands: [Serve.self, Export.self], defaultSubcommand: Serve.self)
+}
+
+/// Runs the wall (the default: `hashwall --config config.json` is `hashwall serve --config config.json`).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Runs the wall on a configuration.")
 
     @Option(name: .long, help: "The configuration file.")
     var config = "config.json"
@@ -74,5 +82,51 @@ struct HashwallCommand: AsyncParsableCommand {
     static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data((message + "\n").utf8))
         Foundation.exit(78)  // EX_CONFIG
+    }
+}
+
+/// `hashwall export --config PATH --out DIR`: every post from the database (the server stopped) as `posts.json`
+/// (with state, moderation and the audit) and `posts.csv` (one row per post, formula cells escaped, no contact).
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Writes the wall's record from its database.")
+
+    @Option(name: .long, help: "The configuration file (for storage.path).")
+    var config = "config.json"
+
+    @Option(name: .long, help: "The folder to write posts.json and posts.csv in (created if needed).")
+    var out: String
+
+    func run() async throws {
+        let config: HashwallConfig
+        do {
+            config = try HashwallConfig.load(path: self.config).0
+        } catch let error as ConfigError {
+            Serve.fail(error.description)
+        }
+        var logger = Logger(label: "hashwall")
+        logger.logLevel = .warning
+        let metrics = WallMetrics.discarding
+        let hubs = WallHubs(
+            wall: EventHub(metrics: metrics, logger: logger), projector: EventHub(name: "projector", metrics: metrics, logger: logger),
+            moderators: EventHub(name: "moderators", metrics: metrics, logger: logger))
+        guard FileManager.default.fileExists(atPath: config.storage.path) else { Serve.fail("no database at \(config.storage.path)") }
+        let journal = try Journal(path: config.storage.path, synchronous: config.storage.synchronous, hubs: hubs, metrics: metrics, logger: logger)
+        let intake = try Intake(
+            journal: journal, hubs: hubs, limits: StoreLimits(maxPosts: config.storage.maxPosts, maxRememberedKeys: config.storage.maxRememberedKeys),
+            settings: config.moderationSettings, metrics: metrics, status: ChannelStatusBoard())
+        let posts = try await intake.exportPosts()
+        let audit = await intake.auditEntries(limit: Int.max)
+        try FileManager.default.createDirectory(atPath: self.out, withIntermediateDirectories: true)
+        struct Record: Encodable {
+            var exportedAt: String
+            var posts: [ModeratedPost]
+            var audit: [AuditEntry]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let json = try encoder.encode(Record(exportedAt: WireDate.format(Date()), posts: posts, audit: audit))
+        try json.write(to: URL(fileURLWithPath: self.out).appendingPathComponent("posts.json"))
+        try Data(PostsCSV.encode(posts.map(\.stored)).utf8).write(to: URL(fileURLWithPath: self.out).appendingPathComponent("posts.csv"))
+        print("\(posts.count) posts written to \(self.out)/posts.json and \(self.out)/posts.csv")
     }
 }

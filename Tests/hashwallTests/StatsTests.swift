@@ -78,3 +78,31 @@ import Testing
         }
     }
 }
+
+/// `hashwall export --config … --out DIR`, the built binary, with the server stopped.
+@Suite struct OfflineExportTests {
+    @Test func theExportCommandWritesEveryPostFromTheDatabase() async throws {
+        let directory = try TemporaryDirectory()
+        let configPath = try writeConfig(.testing(journalIn: directory.path), in: directory)
+        let wall = try WallProcess(configPath: configPath, directory: directory.path)
+        let port = try await wall.port()
+        #expect(try await ingest(port: port, body(author: "Claire", text: "=1+1 #capcomnet")) == 202)
+        #expect(try await ingest(port: port, body(author: "Paul", text: "Bonjour #capcomnet")) == 202)
+        wall.signal(SIGTERM)
+        #expect(try await wall.exitStatus(within: .seconds(10)) == 0)
+
+        let out = directory.file("export")
+        let export = Process()
+        export.executableURL = try WallProcess.binary
+        export.arguments = ["export", "--config", configPath, "--out", out]
+        export.currentDirectoryURL = URL(fileURLWithPath: directory.path)
+        export.standardOutput = FileHandle.nullDevice
+        try export.run()
+        try await eventually(within: .seconds(30), "the export to finish") { !export.isRunning }
+        #expect(export.terminationStatus == 0)
+        let csv = try String(contentsOfFile: out + "/posts.csv", encoding: .utf8)
+        #expect(csv.contains(#""'=1+1 #capcomnet""#) && csv.contains("Bonjour #capcomnet"))
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/posts.json"))) as? [String: Any])
+        #expect((json["posts"] as? [[String: Any]])?.count == 2)
+    }
+}
