@@ -180,9 +180,8 @@ import Testing
         let environment = ["HASHWALL_IMAP_PASSWORD": dovecot.password]
         let first = try WallProcess(configPath: configPath, directory: directory.path, environment: environment)
         let firstPort = try await first.port()
-        let seen: Int
         do {
-            seen = try await eventually(within: .seconds(60), "the first batch") { () -> Int? in
+            _ = try await eventually(within: .seconds(60), "the first batch") { () -> Int? in
                 let count = try await Self.count(port: firstPort)
                 return count > 0 ? count : nil
             }
@@ -190,6 +189,8 @@ import Testing
             Issue.record("the wall's standard error: \(first.standardError.suffix(3000))")
             throw error
         }
+        // Killed as soon as the first batch of 25 is on the wall: mid-read on a quiet machine (150 messages take longer
+        // to fetch); a loaded one may have read them all by then, and the checks below hold either way.
         first.signal(SIGKILL)
         _ = try await first.exitStatus(within: .seconds(10))
         let second = try WallProcess(configPath: configPath, directory: directory.path, environment: environment)
@@ -197,8 +198,6 @@ import Testing
         try await eventually(within: .seconds(60), "every mail") { try await Self.count(port: secondPort) == total }
         second.signal(SIGTERM)
         #expect(try await second.exitStatus(within: .seconds(10)) == 0)
-        #expect(seen <= total)
-
         // What the journal holds: each mail once, and the cursor at the last UID.
         let metrics = WallMetrics.discarding
         let logger = Logger(label: "test")

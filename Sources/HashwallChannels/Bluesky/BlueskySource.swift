@@ -99,15 +99,7 @@ public struct BlueskySource: PulledSource {
                         throw SourceError.transient("Jetstream: \(error)")
                     }
                 }
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: .seconds(1))
-                        let quiet = MastodonSource.now() - heard.milliseconds
-                        if quiet > Int64(self.silence.components.seconds) * 1000 {
-                            throw SourceError.transient("Jetstream was silent for \(quiet / 1000) s")
-                        }
-                    }
-                }
+                group.addTask { try await heard.watch(silence: self.silence, what: "Jetstream") }
                 try await group.next()
                 group.cancelAll()
             }

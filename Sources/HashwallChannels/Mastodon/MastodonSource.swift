@@ -202,15 +202,7 @@ public struct MastodonSource: PulledSource {
                         try await self.follow(tag: tag, state: state, known: known, heard: heard, deliver: deliver)
                     }
                 }
-                group.addTask {
-                    while true {
-                        try await Task.sleep(for: .seconds(1))
-                        let quiet = Self.now() - heard.milliseconds
-                        if quiet > Int64(self.silence.components.seconds) * 1000 {
-                            throw SourceError.transient("the stream was silent for \(quiet / 1000) s")
-                        }
-                    }
-                }
+                group.addTask { try await heard.watch(silence: self.silence, what: "the stream") }
                 try await group.next()  // the first to end (a stream cut or silent) ends them all
                 group.cancelAll()
                 throw SourceError.transient("the stream ended")
@@ -283,6 +275,15 @@ final class LastHeard: Sendable {
     private let value = Atomic<Int64>(MastodonSource.now())
     var milliseconds: Int64 { self.value.load(ordering: .relaxed) }
     func now() { self.value.store(MastodonSource.now(), ordering: .relaxed) }
+
+    /// Returns only by throwing: ``SourceError/transient(_:)`` once nothing was heard for `silence`.
+    func watch(silence: Duration, what: String) async throws {
+        while true {
+            try await Task.sleep(for: .seconds(1))
+            let quiet = MastodonSource.now() - self.milliseconds
+            if quiet > Int64(silence.components.seconds) * 1000 { throw SourceError.transient("\(what) was silent for \(quiet / 1000) s") }
+        }
+    }
 }
 
 /// The cursor, shared by the streams of every tag.

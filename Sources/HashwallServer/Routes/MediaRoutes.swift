@@ -52,6 +52,14 @@ public actor MediaCache {
         self.userAgent = userAgent
         self.logger = logger
         try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        // Files from earlier runs count toward the bound too, oldest first.
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let known = files.filter { $0.utf8.count == 32 }.compactMap { name -> (String, Int, Date)? in
+            guard let attributes = try? FileManager.default.attributesOfItem(atPath: directory + "/" + name) else { return nil }
+            return (name, (attributes[.size] as? Int) ?? 0, (attributes[.modificationDate] as? Date) ?? .distantPast)
+        }.sorted { $0.2 < $1.2 }
+        self.sizes = Dictionary(known.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+        self.order = known.map(\.0)
     }
 
     /// The picture's bytes and media type, from the file or fetched now; `nil` when it can't be had or is not an image.
