@@ -4,11 +4,13 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 # Build-time C libraries: SQLite for the journal (GRDB), libqrencode for the projector's QR code, libcurl (IMAP),
-# GMime 3 (MIME) and libxml2 (HTML to text) for the email channel.
-APT_PACKAGES := libsqlite3-dev libqrencode-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev pkg-config
+# GMime 3 (MIME) and libxml2 (HTML to text) for the email channel, libzip for the static archive.
+APT_PACKAGES := libsqlite3-dev libqrencode-dev libcurl4-openssl-dev libgmime-3.0-dev libxml2-dev libzip-dev pkg-config
+# The wall's own machine often drives the projector through a browser: colour emoji for it.
+RUN_APT_PACKAGES := $(APT_PACKAGES) fonts-noto-color-emoji
 # The tests also drive real pages in headless Chromium over WebDriver, read QR codes back with zbarimg and poll a real
 # Dovecot IMAP server.
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools dovecot-imapd
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools dovecot-imapd fonts-noto-color-emoji
 
 .PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text bench-mail soak clean
 
@@ -35,6 +37,7 @@ build: deps
 	$(SWIFT) build
 
 run: build
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(RUN_APT_PACKAGES)"
 	.build/debug/hashwall --config config.json
 
 test: test-deps
@@ -56,7 +59,7 @@ release: deps
 	mkdir -p dist
 	cp .build/release/hashwall dist/hashwall
 	strip dist/hashwall
-	@echo "dist/hashwall: copy it with a config.json; it needs Debian's libsqlite3-0, libqrencode4, libcurl4, libgmime-3.0-0 and libxml2 (and libstdc++6, libc6, on every Debian)."
+	@echo "dist/hashwall: copy it with a config.json; it needs Debian's libsqlite3-0, libqrencode4, libcurl4, libgmime-3.0-0, libxml2 and libzip4 (and libstdc++6, libc6, on every Debian)."
 
 # Benchmarks (not tests: they print figures and never fail on a slow machine). Hashwall beside nginx + Nchan,
 # same load generator (../shared/bench/sseload), alternating, BENCH_REPS runs each; raw runs in bench/results/.

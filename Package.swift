@@ -70,12 +70,15 @@ let package = Package(
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
         // Debian's libqrencode (libqrencode-dev, installed by the Makefile): the projector's QR code.
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // Debian's libzip (libzip-dev, installed by the Makefile): the static archive as a .zip.
+        .systemLibrary(name: "CLibZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .target(
             name: "HashwallServer",
             dependencies: [
                 "HashwallCore",
                 "HashwallChannels",
                 "CQRencode",
+                "CLibZip",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -21,6 +21,8 @@ public actor Intake {
     var lastEvent: Int64
     var book: ModerationBook
     var projector: ProjectorSchedule
+    /// Keyed digests of the ids of erased posts: a redelivery of one is dropped.
+    var erasedDigests: Set<String>
     /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
     var recovering = false
     let journal: Journal
@@ -40,6 +42,7 @@ public actor Intake {
         self.lastEvent = saved.lastEvent
         let book = ModerationBook(saved: saved, configured: settings)
         self.book = book
+        self.erasedDigests = saved.erased
         // Posts accepted within the delay before a restart still wait for their time.
         self.projector = ProjectorSchedule(
             visible: self.store.allPosts.filter { $0.moderation.state == .visible }, delay: book.settings.projectorDelaySeconds)
@@ -79,6 +82,7 @@ public actor Intake {
     /// Merges `prepared` into memory, moderates it, and adds what must be written and published to `entry`.
     /// Returns the id of the wall's post it became or merged into.
     private func stage(_ prepared: PreparedPost, now: Date, into entry: inout JournalEntry) -> PostID {
+        if self.isErased(prepared.post.id) { return prepared.post.id }  // erased on its author's request: never again
         let previous = self.store.stored(prepared.post.id)
         let result = self.store.merge(prepared)
         entry.keys += result.learnedKeys
@@ -181,6 +185,7 @@ public actor Intake {
         self.store = PostStore(limits: self.store.limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
         self.lastEvent = max(self.lastEvent, saved.lastEvent)
         self.book.restore(saved)
+        self.erasedDigests = saved.erased
         let store = self.store
         self.projector.retain { store.stored($0)?.moderation.state == .visible }
     }

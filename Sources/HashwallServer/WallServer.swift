@@ -65,7 +65,8 @@ public struct WallServer: Sendable {
         PostRoutes(intake: self.intake, ingestToken: self.ingestToken, failures: failures, addresses: self.addresses).add(to: router)
         ModerationRoutes(
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
-            retryMilliseconds: self.retryMilliseconds, failures: failures, addresses: self.addresses
+            retryMilliseconds: self.retryMilliseconds, failures: failures, addresses: self.addresses, media: self.media,
+            settings: self.settings
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HashwallCore
+import HashwallServer
 import Hummingbird
 import Logging
 
@@ -86,7 +87,8 @@ struct Serve: AsyncParsableCommand {
 }
 
 /// `hashwall export --config PATH --out DIR`: every post from the database (the server stopped) as `posts.json`
-/// (with state, moderation and the audit) and `posts.csv` (one row per post, formula cells escaped, no contact).
+/// (with state, moderation and the audit) and `posts.csv` (one row per post, formula cells escaped, no contact), and
+/// the static archive of the visible posts in `archive/` (``StaticArchive``).
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Writes the wall's record from its database.")
 
@@ -127,6 +129,11 @@ struct Export: AsyncParsableCommand {
         let json = try encoder.encode(Record(exportedAt: WireDate.format(Date()), posts: posts, audit: audit))
         try json.write(to: URL(fileURLWithPath: self.out).appendingPathComponent("posts.json"))
         try Data(PostsCSV.encode(posts.map(\.stored)).utf8).write(to: URL(fileURLWithPath: self.out).appendingPathComponent("posts.csv"))
-        print("\(posts.count) posts written to \(self.out)/posts.json and \(self.out)/posts.csv")
+        let shown = try StaticArchive.write(
+            posts: posts.filter { $0.stored.moderation.state == .visible }.map(\.stored.post), settings: config.wallSettings(hasLogo: false),
+            mediaDirectory: config.mediaCacheDirectory, exportedAt: Date(), to: self.out + "/archive")
+        print(
+            "\(posts.count) posts written to \(self.out)/posts.json and \(self.out)/posts.csv; \(shown) shown on the wall in \(self.out)/archive/index.html"
+        )
     }
 }

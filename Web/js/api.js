@@ -119,6 +119,7 @@ export async function fetchWall({ attempts = Infinity } = {}) {
     accentColor: /^#[0-9a-f]{6}$/i.test(text(data.accentColor)) ? data.accentColor : null,
     logoURL: data.logoURL === "/logo" ? "/logo" : null,
     channels: asChannels(data.channels),
+    privacyNotice: text(data.privacyNotice) || null,
   };
 }
 

@@ -16,6 +16,7 @@ import { createPreview } from "./moderation-preview.js";
 import { createRowRenderer } from "./moderation-row.js";
 import { createSession } from "./moderation-session.js";
 import { createSettingsPanel } from "./moderation-settings.js";
+import { createStatsPanel } from "./moderation-stats.js";
 import { createModerationStore } from "./moderation-store.js";
 import { moderationStringsFor } from "./moderation-strings.js";
 import { createToasts } from "./moderation-toasts.js";
@@ -137,12 +138,33 @@ settings = createSettingsPanel({
 });
 actions = createActions({ api, store, list, toasts, strings, onChange: postsChanged });
 const channels = createChannelPanel({ list: byId("channels"), template: byId("channel-item"), strings, language, api });
+const stats = createStatsPanel({
+  elements: {
+    panel: byId("stats-panel"),
+    updated: byId("stats-updated"),
+    error: byId("stats-error"),
+    posts: byId("stats-posts"),
+    recent: byId("stats-recent"),
+    contributors: byId("stats-contributors"),
+    median: byId("stats-median"),
+    chart: byId("stats-chart"),
+    table: byId("stats-channels"),
+    top: byId("stats-top"),
+    topEmpty: byId("stats-top-empty"),
+    busiest: byId("stats-busiest"),
+    busiestEmpty: byId("stats-busiest-empty"),
+  },
+  api,
+  strings,
+  language,
+});
 
 /** The wall's one list of channels, to the channel filter, the per-channel modes and the channel panel. */
 function useChannels(list) {
   filters.setChannels(list);
   settings.setChannels(list);
   channels.setChannels(list);
+  stats.setChannels(list);
 }
 if (wall.channels.length > 0) {
   useChannels(wall.channels);
@@ -179,14 +201,17 @@ function startConsole(moderator) {
       if (entry.postId) list.refreshLive(Date.now(), entry.postId);
     },
     onConnectionChange: header.setConnected,
+    onEvent: stats.changed,
   });
   channels.start();
+  stats.setActive(true);
 }
 
 function stopConsole() {
   events?.close();
   events = null;
   channels.stop();
+  stats.setActive(false);
   header.setConnected(false);
   byId("console").hidden = true;
 }

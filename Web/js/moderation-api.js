@@ -72,6 +72,58 @@ export function asSettings(value) {
   };
 }
 
+const STAT_STATES = ["visible", "held", "hidden", "rejected"];
+
+function instant(value) {
+  const ms = typeof value === "string" ? Date.parse(value) : NaN;
+  return Number.isFinite(ms) ? ms : null;
+}
+
+function entries(value) {
+  return value && typeof value === "object" && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
+function items(value) {
+  return Array.isArray(value) ? value.filter((item) => item && typeof item === "object") : [];
+}
+
+/**
+ * `/api/moderation/stats` checked, or `null` when it has no `channels` object. Names (channels, authors) are kept
+ * as the server sent them, to be shown as text: maps are `Map`s, so no name can reach an object's prototype.
+ * `{ channels: Map(name → { visible, held, hidden, rejected }), perMinute: [{ minuteMs, counts: Map(name → N) }],
+ * topAuthors: [{ name, channel, posts }], contributors, busiestMinutes: [{ minuteMs, posts }], medianApprovalSeconds }`
+ * (the median a number of seconds, or `null`). Missing or malformed parts are empty, counts 0.
+ */
+export function asStats(value) {
+  if (!value || typeof value !== "object" || !value.channels || typeof value.channels !== "object" || Array.isArray(value.channels)) return null;
+  const channels = new Map();
+  for (const [name, states] of entries(value.channels)) {
+    channels.set(name, Object.fromEntries(STAT_STATES.map((state) => [state, count(states?.[state])])));
+  }
+  const perMinute = [];
+  for (const entry of items(value.perMinute)) {
+    const minuteMs = instant(entry.minute);
+    if (minuteMs === null) continue;
+    perMinute.push({ minuteMs, counts: new Map(entries(entry.channels).map(([name, posts]) => [name, count(posts)])) });
+  }
+  const median = value.medianApprovalSeconds;
+  return {
+    channels,
+    perMinute,
+    topAuthors: items(value.topAuthors).map((entry) => ({
+      name: typeof entry.name === "string" ? entry.name : "",
+      channel: typeof entry.channel === "string" ? entry.channel : "",
+      posts: count(entry.posts),
+    })),
+    contributors: count(value.contributors),
+    busiestMinutes: items(value.busiestMinutes).flatMap((entry) => {
+      const minuteMs = instant(entry.minute);
+      return minuteMs === null ? [] : [{ minuteMs, posts: count(entry.posts) }];
+    }),
+    medianApprovalSeconds: typeof median === "number" && Number.isFinite(median) && median >= 0 ? median : null,
+  };
+}
+
 function eventId(value) {
   return typeof value === "string" || typeof value === "number" ? String(value) : null;
 }
@@ -176,6 +228,11 @@ export function createModerationApi({ onUnauthorized }) {
     async undo() {
       const answer = await guarded("POST", "/api/moderation/undo");
       return { ...answer, undone: answer.ok ? asAuditEntry(answer.data?.undone) : null };
+    },
+    /** The organiser's figures, with posts per minute over the last `minutes`; `answer.stats` (see `asStats`) or null. */
+    async stats(minutes) {
+      const answer = await guarded("GET", `/api/moderation/stats?minutes=${encodeURIComponent(minutes)}`);
+      return { ...answer, stats: answer.ok ? asStats(answer.data) : null };
     },
     async saveSettings(value) {
       const answer = await guarded("PUT", "/api/moderation/settings", value);

@@ -26,8 +26,10 @@ function parse(data) {
  *   of 1 s doubling to 30 s; a snapshot that fails (`null`) is retried the same way. A 401 reaches the
  *   api's `onUnauthorized`, whose handler is expected to `close()` this connection.
  * - `onConnectionChange(true)` when a stream opens, `(false)` when it fails.
+ * - `onEvent(name)`, optional, after the handler of each event ("post", "settings", "audit") and after each
+ *   snapshot ("snapshot"): for views that only need to know that something changed (the statistics).
  */
-export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onSettings, onAudit, onConnectionChange = () => {} }) {
+export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onSettings, onAudit, onConnectionChange = () => {}, onEvent = () => {} }) {
   const handlers = { post: onPost, settings: onSettings, audit: onAudit };
   let source = null;
   let failures = 0;
@@ -57,7 +59,9 @@ export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onSe
       stream.addEventListener(name, (event) => {
         if (!current()) return;
         const value = parser(parse(event.data));
-        if (value) handlers[name](value);
+        if (!value) return;
+        handlers[name](value);
+        onEvent(name);
       });
     }
   }
@@ -85,6 +89,7 @@ export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onSe
       return;
     }
     onSnapshot(snapshot);
+    onEvent("snapshot");
     open(snapshot.lastEventId);
   }
 

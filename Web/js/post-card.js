@@ -47,6 +47,16 @@ const ICONS = {
   demo: { stroked: true, shapes: ANTENNA },
 };
 
+/** The pinned mark and the repost count's mark: drawn, never emoji characters (a kiosk without an emoji font shows a box). */
+const PIN_ICON = {
+  stroked: true,
+  shapes: [["path", { d: "M9 3.5h6M10 3.5v5.5l-3 3.5h10l-3-3.5V3.5M12 12.5V21" }]],
+};
+const REPOST_ICON = {
+  stroked: true,
+  shapes: [["path", { d: "M17 2.5l3 3-3 3M4 11.5v-2a4 4 0 0 1 4-4h12M7 21.5l-3-3 3-3M20 12.5v2a4 4 0 0 1-4 4H4" }]],
+};
+
 /** The neutral badge of a channel whose icon this page does not know (or a post from a channel not listed): a plain ring. */
 const FALLBACK_ICON = { stroked: true, shapes: [["circle", { cx: "12", cy: "12", r: "7.5" }]] };
 
@@ -57,9 +67,9 @@ function element(tag, attributes = {}, ...children) {
   return node;
 }
 
-function icon({ stroked, shapes }) {
+function icon({ stroked, shapes }, kind = "badge-icon") {
   const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("class", stroked ? "badge-icon is-stroked" : "badge-icon");
+  svg.setAttribute("class", stroked ? `${kind} is-stroked` : kind);
   svg.setAttribute("viewBox", "0 0 24 24");
   svg.setAttribute("aria-hidden", "true");
   svg.setAttribute("focusable", "false");
@@ -79,7 +89,7 @@ function icon({ stroked, shapes }) {
 export function createPostCardTemplate(language, channels = []) {
   const strings = stringsFor(language);
   const hidden = (text) => element("span", { class: "visually-hidden" }, text);
-  const decoration = (text) => element("span", { "aria-hidden": "true" }, text);
+  const mark = (shape) => icon(shape, "mark-icon");
   const badges = channels.map((channel) =>
     element("span", { class: "badge-item", "data-channel": channel.name }, icon(ICONS[channel.icon] ?? FALLBACK_ICON), hidden(channel.label)),
   );
@@ -87,7 +97,7 @@ export function createPostCardTemplate(language, channels = []) {
   const card = element(
     "article",
     { class: "card" },
-    element("p", { class: "pinned" }, decoration("📌"), " ", element("span", {}, strings.pinned)),
+    element("p", { class: "pinned" }, mark(PIN_ICON), " ", element("span", {}, strings.pinned)),
     element(
       "header",
       { class: "card-head" },
@@ -96,7 +106,7 @@ export function createPostCardTemplate(language, channels = []) {
       element("a", { class: "permalink" }, element("time", { class: "time" })),
     ),
     element("div", { class: "text-box" }, element("p", { class: "text" })),
-    element("p", { class: "reposts" }, decoration("🔁"), " ", element("span", { class: "reposts-count" }), " ", hidden(strings.reposts)),
+    element("p", { class: "reposts" }, mark(REPOST_ICON), " ", element("span", { class: "reposts-count" }), " ", hidden(strings.reposts)),
   );
   const template = document.createElement("template");
   template.content.append(card);

@@ -28,6 +28,10 @@ const STRINGS = {
     newPosts: (count) => (count === 1 ? "1 nouveau message" : `${count} nouveaux messages`),
     announceOne: (name) => `Nouveau message de ${name}`,
     announceMany: (count) => `${count} nouveaux messages`,
+    privacy: "Confidentialité",
+    privacyOnProjector: "Confidentialité\u00a0:",
+    privacyTitle: "Confidentialité",
+    privacyNone: "L’organisateur n’a pas publié de notice de confidentialité.",
   },
   en: {
     loading: "Loading posts…",
@@ -56,6 +60,10 @@ const STRINGS = {
     newPosts: (count) => (count === 1 ? "1 new post" : `${count} new posts`),
     announceOne: (name) => `New post from ${name}`,
     announceMany: (count) => `${count} new posts`,
+    privacy: "Privacy",
+    privacyOnProjector: "Privacy:",
+    privacyTitle: "Privacy",
+    privacyNone: "The organiser has not published a privacy notice.",
   },
 };
 

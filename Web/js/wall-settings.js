@@ -12,7 +12,13 @@ export function applyWallSettings(wall, doc = document) {
   root.dataset.theme = wall.theme;
   doc.title = wall.title;
   const hashtags = wall.hashtags.map((tag) => `#${tag}`).join(" ");
-  const values = { title: wall.title, hashtags, howto: wall.howToContribute, followerURL: displayURL(wall.followerURL) };
+  const values = {
+    title: wall.title,
+    hashtags,
+    howto: wall.howToContribute,
+    followerURL: displayURL(wall.followerURL),
+    privacyURL: wall.privacyNotice && wall.followerURL ? `${displayURL(wall.followerURL)}/privacy` : "",
+  };
   for (const element of doc.querySelectorAll("[data-wall]")) {
     const value = values[element.dataset.wall];
     if (typeof value !== "string") continue;
@@ -29,6 +35,8 @@ export function applyWallSettings(wall, doc = document) {
     logo.src = "/logo";
     logo.hidden = false;
   }
+  // The privacy notice, where the organiser wrote one: a link on pages people can click.
+  for (const link of doc.querySelectorAll("[data-privacy-link]")) link.hidden = !wall.privacyNotice;
   const strings = stringsFor(wall.language);
   applyStrings(doc, strings);
   return strings;

@@ -141,6 +141,16 @@ public final class EventHub: Service, Sendable {
         }
     }
 
+    /// Empties the replay window (after an erasure): a client that reconnects gets `reset` and reloads, and no frame of
+    /// what was erased stays in memory.
+    public func forgetReplay() {
+        self.state.withLock { state in
+            state.window.removeAll()
+            state.latest.removeAll()
+            state.replayableAfter = state.lastEvent
+        }
+    }
+
     /// Publishes `frames` (numbered, in rising order) to every client and to the replay window.
     public func publish(_ frames: [Frame]) {
         guard let last = frames.last else { return }

@@ -38,6 +38,7 @@ public enum SSEFrame {
         case .post(let post): json = try posts.encode(post)
         case .settings(let settings): json = try posts.encoder.encode(settings)
         case .audit(let entry): json = try posts.encoder.encode(entry)
+        case .remove(let id): json = try posts.encoder.encode(["id": id])
         }
         return Self.event(number: event.number, name: event.change.name, json: json)
     }

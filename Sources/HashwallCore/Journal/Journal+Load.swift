@@ -16,6 +16,8 @@ extension Journal {
         public var settings: ModerationSettings?
         /// The newest audit entries, newest first.
         public var audit: [AuditEntry]
+        /// Keyed digests (``Journal/keyedDigest(_:)``) of the ids of erased posts.
+        public var erased: Set<String>
     }
 
     /// How many audit entries start-up restores (the console's list; undo reaches back this far).
@@ -52,9 +54,10 @@ extension Journal {
                 }
                 let audit = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [Self.restoredAudit]).map(
                     Self.decodeAudit)
+                let erased = try Set(String.fetchAll(db, sql: "SELECT digest FROM erasedPost"))
                 return WorkingSet(
                     posts: posts, keys: keys, lastEvent: counters["lastEvent"] ?? 0, lastArrival: counters["lastArrival"] ?? 0, bans: bans,
-                    settings: settings, audit: audit)
+                    settings: settings, audit: audit, erased: erased)
             }
         } catch let error as JournalError {
             throw error
@@ -79,6 +82,13 @@ extension Journal {
                     """,
                 arguments: [anchor["createdAt"] as Double, anchor["arrival"] as Int64, limit])
             return try rows.map(Self.decodeStored)
+        }
+    }
+
+    /// The ids of every post on disk whose author key is `authorKey`.
+    public func postIDs(byAuthor authorKey: String) async throws -> [PostID] {
+        try await self.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM post WHERE authorKey = ?", arguments: [authorKey]).map(PostID.init)
         }
     }
 

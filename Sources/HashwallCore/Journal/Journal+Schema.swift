@@ -65,6 +65,9 @@ extension Journal {
             try db.execute(
                 sql: "INSERT OR IGNORE INTO channelState (channel, key, value) VALUES ('hashwall', 'installationSecret', ?)", arguments: [secret])
         }
+        migrator.registerMigration("v5: erased posts (keyed digests of their ids)") { db in
+            try db.execute(sql: "CREATE TABLE erasedPost (digest TEXT PRIMARY KEY NOT NULL)")
+        }
         return migrator
     }
 }
@@ -87,6 +90,8 @@ struct EncodedEntry: Sendable {
     var bans: [(authorKey: String, banned: Bool)]
     var settings: Data?
     var hideVisibleByAuthor: [String]
+    var erased: [(postID: String, digest: String)]
+    var wipeContactsBefore: Double?
     var channelState: [(channel: String, key: String, value: Data?)]
     var lastEvent: Int64?
     var lastArrival: Int64?
@@ -105,6 +110,8 @@ struct EncodedEntry: Sendable {
         self.bans = entry.bans
         self.settings = try entry.settings.map { try encoder.encode($0) }
         self.hideVisibleByAuthor = entry.hideVisibleByAuthor
+        self.erased = entry.erased.map { ($0.postID.rawValue, $0.digest) }
+        self.wipeContactsBefore = entry.wipeContactsBefore
         self.channelState = entry.channelState
         self.lastEvent = entry.lastEvent
         self.lastArrival = entry.added.map(\.arrival).max()
@@ -155,6 +162,18 @@ struct EncodedEntry: Sendable {
         }
         for authorKey in self.hideVisibleByAuthor {
             try db.execute(sql: "UPDATE post SET state = 'hidden' WHERE authorKey = ? AND state = 'visible'", arguments: [authorKey])
+        }
+        for erased in self.erased {
+            try db.execute(sql: "DELETE FROM post WHERE id = ?", arguments: [erased.postID])
+            try db.execute(sql: "DELETE FROM dedupeKey WHERE postID = ?", arguments: [erased.postID])
+            try db.execute(sql: "INSERT OR IGNORE INTO erasedPost (digest) VALUES (?)", arguments: [erased.digest])
+            for row in try GRDB.Row.fetchAll(db, sql: "SELECT id, action FROM audit WHERE postID = ?", arguments: [erased.postID]) {
+                let summary = AuditEntry.erasedSummary(AuditEntry.Action(rawValue: row["action"]) ?? .hide)
+                try db.execute(sql: "UPDATE audit SET summary = ?, inverse = NULL WHERE id = ?", arguments: [summary, row["id"] as Int64])
+            }
+        }
+        if let before = self.wipeContactsBefore {
+            try db.execute(sql: "UPDATE post SET contact = NULL WHERE contact IS NOT NULL AND createdAt < ?", arguments: [before])
         }
         for state in self.channelState {
             if let value = state.value {

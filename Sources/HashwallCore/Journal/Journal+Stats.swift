@@ -27,6 +27,17 @@ public struct WallStats: Codable, Sendable, Equatable {
     public var topAuthors: [TopAuthor]
     /// Distinct authors with at least one post.
     public var contributors: Int
+
+    public struct BusyMinute: Codable, Sendable, Equatable {
+        public var minute: String
+        public var posts: Int
+    }
+
+    /// The minutes with the most posts since the wall began, most first (up to 5).
+    public var busiestMinutes: [BusyMinute]
+    /// The median time from a post's arrival to its approval by a moderator (`pre` mode), in seconds; nil when none was
+    /// approved.
+    public var medianApprovalSeconds: Double?
 }
 
 extension Journal {
@@ -66,7 +77,31 @@ extension Journal {
                     """, arguments: [top]
             ).map { WallStats.TopAuthor(name: $0["name"] ?? "", channel: $0["channel"] ?? "?", posts: $0["n"]) }
             let contributors = try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT authorKey) FROM post") ?? 0
-            return WallStats(channels: channels, perMinute: perMinute, topAuthors: topAuthors, contributors: contributors)
+            let busiestMinutes = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(createdAt / 60 AS INTEGER) * 60 AS minute, COUNT(*) AS n FROM post
+                    GROUP BY minute ORDER BY n DESC, minute DESC LIMIT 5
+                    """
+            ).map { WallStats.BusyMinute(minute: WireDate.format(Date(timeIntervalSince1970: Double($0["minute"] as Int64))), posts: $0["n"]) }
+            // The first approval of each post still in force (not undone), from its arrival on the wall.
+            var waits: [Double] = []
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT MIN(audit.at) AS at, json_extract(\(text), '$.receivedAt') AS receivedAt FROM audit JOIN post ON post.id = audit.postID
+                    WHERE audit.action = 'approve' AND audit.undone = 0 GROUP BY audit.postID
+                    """)
+            {
+                guard let received = try? WireDate.parse(row["receivedAt"] ?? "", field: "receivedAt") else { continue }
+                waits.append(max(0, (row["at"] as Double) - received.timeIntervalSince1970))
+            }
+            waits.sort()
+            let middle = waits.count / 2
+            let median: Double? = waits.isEmpty ? nil : waits.count % 2 == 1 ? waits[middle] : (waits[middle - 1] + waits[middle]) / 2
+            return WallStats(
+                channels: channels, perMinute: perMinute, topAuthors: topAuthors, contributors: contributors, busiestMinutes: busiestMinutes,
+                medianApprovalSeconds: median)
         }
     }
 }

@@ -83,6 +83,8 @@ public final class Journal: Service, Sendable {
             // No checkpoint inside a commit (SQLite's default, every 1000 pages, made one commit in a hundred
             // wait 10-25 ms): ``checkpointRegularly()`` does it from its own connection instead.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // Deleted and overwritten content is zeroed, not left in free space: an erased post leaves no bytes behind.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
             self.pool = try DatabasePool(path: path, configuration: configuration)
@@ -127,6 +129,24 @@ public final class Journal: Service, Sendable {
             pending.complete(.failure(.closed))
         }
         return pending
+    }
+
+    /// Copies the whole WAL into the database and truncates it, so that no older version of a page (an erased post,
+    /// a wiped contact) stays in the WAL file. Retries while readers hold it, for up to about two seconds.
+    public func rewindWAL() async {
+        for _ in 0..<40 {
+            do {
+                let done = try await self.pool.writeWithoutTransaction { db -> Bool in
+                    let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                    return (row?[0] as Int? ?? 1) == 0
+                }
+                if done { return }
+            } catch {
+                self.logger.debug("WAL rewind retried", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        self.logger.warning("the WAL could not be rewound after an erasure: older pages stay in it until the next checkpoint")
     }
 
     /// A digest of `parts` keyed with this installation's secret, 24 hex digits: stable for this wall, and no help

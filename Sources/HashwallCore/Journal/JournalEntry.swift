@@ -25,6 +25,12 @@ public struct JournalEntry: Sendable {
     public var channelState: [(channel: String, key: String, value: Data?)] = []
     /// Authors whose visible posts on disk (beyond the working set) are hidden too: a ban reaches every page.
     public var hideVisibleByAuthor: [String] = []
+    /// Posts erased (an author's request): their rows and dedupe keys deleted, the audit entries that name them
+    /// rewritten (``AuditEntry/erasedSummary(_:)``, no undo), and a keyed digest of each id kept so that a
+    /// redelivery never brings them back.
+    public var erased: [(postID: PostID, digest: String)] = []
+    /// Contacts (phone numbers, addresses) of posts written before this time (seconds since 1970) are wiped.
+    public var wipeContactsBefore: Double?
 
     public init(
         added: [StoredPost] = [], changed: [StoredPost] = [], keys: [PostStore.RememberedKey] = [], events: [WallEvent] = [],
@@ -44,7 +50,7 @@ public struct JournalEntry: Sendable {
         self.added.isEmpty && self.changed.isEmpty && self.keys.isEmpty && self.events.isEmpty && self.moderatorEvents.isEmpty
             && self.projectorEvents.isEmpty
             && self.audit.isEmpty && self.bans.isEmpty && self.settings == nil && self.hideVisibleByAuthor.isEmpty
-            && self.channelState.isEmpty
+            && self.channelState.isEmpty && self.erased.isEmpty && self.wipeContactsBefore == nil
     }
 
     /// The highest event number this entry carries.
@@ -60,12 +66,15 @@ public struct ModeratorEvent: Sendable {
         case post(ModeratedPost)
         case settings(ModerationSettings)
         case audit(AuditEntry)
+        /// A post erased from the database: the console drops it.
+        case remove(PostID)
 
         public var name: String {
             switch self {
             case .post: "post"
             case .settings: "settings"
             case .audit: "audit"
+            case .remove: "remove"
             }
         }
     }

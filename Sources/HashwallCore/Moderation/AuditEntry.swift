@@ -4,6 +4,13 @@ import Foundation
 public struct AuditEntry: Sendable, Hashable {
     public enum Action: String, Sendable, Hashable, Codable {
         case hide, show, approve, reject, pin, unpin, ban, unban, settings, undo
+        /// The tombstone of an erasure: an author's posts removed from the database on their request.
+        case erased
+    }
+
+    /// What an entry that named an erased post says from then on: the action, nothing of the post or its author.
+    public static func erasedSummary(_ action: Action) -> String {
+        "\(action.rawValue): a post since erased on its author's request"
     }
 
     public var id: Int64

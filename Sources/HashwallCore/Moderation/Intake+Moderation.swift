@@ -212,7 +212,7 @@ extension Intake {
         entry.moderatorEvents.append(self.nextModeratorEvent(.settings(settings)))
     }
 
-    private func record(
+    func record(
         _ action: AuditEntry.Action, postID: PostID?, summary: String, inverse: AuditEntry.Inverse?, by moderator: String,
         in entry: inout JournalEntry
     ) {

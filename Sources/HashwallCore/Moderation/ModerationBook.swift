@@ -67,6 +67,16 @@ struct ModerationBook: Sendable {
         return entry
     }
 
+    /// Forgets what the audit entries naming one of `ids` said of their post (an erasure): the summary says only the
+    /// action, and the entry can no longer be undone.
+    mutating func scrub(_ ids: Set<PostID>) {
+        for index in self.audit.indices {
+            guard let id = self.audit[index].postID, ids.contains(id) else { continue }
+            self.audit[index].summary = AuditEntry.erasedSummary(self.audit[index].action)
+            self.audit[index].inverse = nil
+        }
+    }
+
     /// Marks the audit entry at `index` undone and returns it.
     mutating func markUndone(at index: Int) -> AuditEntry {
         self.audit[index].undone = true

@@ -87,6 +87,16 @@ public struct PostStore: Sendable {
         return true
     }
 
+    /// Forgets the post `id` and every key that points to it (an erasure). Returns whether it was in memory.
+    @discardableResult
+    public mutating func remove(_ id: PostID) -> Bool {
+        for (key, remembered) in self.keys where remembered.postID == id { self.keys[key] = nil }
+        guard let slot = self.slots.removeValue(forKey: id) else { return false }
+        if slot.moderation.state == .held { self.heldCount -= 1 }
+        self.order.removeAll { $0 == id }
+        return true
+    }
+
     /// Every post in memory whose author key is `authorKey`, oldest first.
     public func posts(byAuthor authorKey: String) -> [StoredPost] {
         self.order.compactMap { self.slots[$0] }.filter { $0.moderation.authorKey == authorKey }

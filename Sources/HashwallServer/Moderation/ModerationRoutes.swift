@@ -14,6 +14,10 @@ struct ModerationRoutes {
     let retryMilliseconds: Int
     let failures: AuthFailureLimiter
     let addresses: ClientAddresses
+    /// The picture cache, whose files of erased posts go with them.
+    let media: MediaCache?
+    /// The wall's title, language and hashtags, for the static archive.
+    let settings: WallSettings
 
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api/moderation")
@@ -27,6 +31,7 @@ struct ModerationRoutes {
         guarded.post("posts/{id}/{action}", use: self.act)
         guarded.post("authors/ban", use: self.ban)
         guarded.post("authors/unban", use: self.unban)
+        guarded.post("authors/erase", use: self.erase)
         guarded.get("settings", use: self.getSettings)
         guarded.put("settings", use: self.putSettings)
         guarded.post("undo", use: self.undo)
@@ -119,6 +124,15 @@ struct ModerationRoutes {
         return JSONBody.response(Affected(affected: try await self.intake.unban(authorOf: PostID(body.postId), by: try Self.moderator(context))))
     }
 
+    /// `POST /api/moderation/authors/erase {"postId": …}`: every post of that post's author leaves the database (an
+    /// erasure request); answers `{"erased": N}` once it is durable and the pictures' files are deleted.
+    @Sendable func erase(_ request: Request, context: HashwallRequestContext) async throws -> Response {
+        let body: AuthorBody = try await Self.decode(request, context: context)
+        let erasure = try await self.intake.erase(authorOf: PostID(body.postId), by: try Self.moderator(context))
+        await self.media?.remove(erasure.mediaKeys)
+        return JSONBody.response(erasure)
+    }
+
     @Sendable func getSettings(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         JSONBody.response(await self.intake.settings)
     }
@@ -158,8 +172,9 @@ struct ModerationRoutes {
         var audit: [AuditEntry]
     }
 
-    /// `GET /api/moderation/export?format=json|csv`: every post with its state (json: with its moderation and the
-    /// audit list; csv: one row per post, no contact), from the database, at any time.
+    /// `GET /api/moderation/export?format=json|csv|zip`: every post with its state (json: with its moderation and the
+    /// audit list; csv: one row per post, no contact), or the static archive of the visible posts (zip, ``StaticArchive``),
+    /// from the database, at any time.
     @Sendable func export(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         let format = request.uri.queryParameters["format"].map(String.init) ?? "json"
         let posts = try await self.intake.exportPosts()
@@ -177,8 +192,20 @@ struct ModerationRoutes {
                 Export(exportedAt: WireDate.format(Date()), posts: posts, audit: await self.intake.auditEntries(limit: Int.max)))
             response.headers[.contentDisposition] = "attachment; filename=\"hashwall-posts-\(stamp).json\""
             return response
+        case "zip":
+            let visible = posts.filter { $0.stored.moderation.state == .visible }.map(\.stored.post)
+            let work = FileManager.default.temporaryDirectory.appendingPathComponent("hashwall-archive-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            try StaticArchive.write(
+                posts: visible, settings: self.settings, mediaDirectory: self.media?.directory, exportedAt: Date(), to: work + "/archive")
+            try ZipFile.write(folder: work + "/archive", to: work + "/archive.zip")
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: work + "/archive.zip"))
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/zip", .contentDisposition: "attachment; filename=\"hashwall-archive-\(stamp).zip\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         default:
-            throw InvalidField("format", "must be json or csv (the zip archive is not built yet)")
+            throw InvalidField("format", "must be json, csv or zip")
         }
     }
 

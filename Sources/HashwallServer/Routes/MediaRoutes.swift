@@ -112,6 +112,16 @@ public actor MediaCache {
         }
     }
 
+    /// Deletes the cached files of `keys` (the pictures of erased posts).
+    public func remove(_ keys: [String]) {
+        for key in keys where key.utf8.count == 32 {
+            self.fetching[key]?.cancel()
+            self.sizes[key] = nil
+            self.order.removeAll { $0 == key }
+            try? FileManager.default.removeItem(atPath: self.directory + "/" + key)
+        }
+    }
+
     /// The media type its first bytes say: PNG, JPEG, GIF or WebP; `nil` for anything else (SVG, HTML…).
     static func imageType(_ head: [UInt8]) -> String? {
         if head.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }

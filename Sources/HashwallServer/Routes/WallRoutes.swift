@@ -21,11 +21,14 @@ public struct WallSettings: Sendable, Codable, Equatable {
     public var logoURL: String?
     /// Every channel kind with its label in `language`: the pages' one list of channels.
     public var channels: [WallChannel]
+    /// The organiser's privacy notice (`wall.privacyNotice`), text shown at `/privacy`; nil when none is configured.
+    public var privacyNotice: String?
 
     public init(
         title: String, hashtags: [String], howToContribute: String, theme: String, language: String, followerURL: String? = nil,
-        accentColor: String? = nil, logoURL: String? = nil
+        accentColor: String? = nil, logoURL: String? = nil, privacyNotice: String? = nil
     ) {
+        self.privacyNotice = privacyNotice
         self.title = title
         self.hashtags = hashtags
         self.howToContribute = howToContribute

@@ -96,8 +96,10 @@ extension HashwallConfig {
                 "mode": [:], "channelModes": [:], "blocklist": [:], "trusted": [:], "projectorDelaySeconds": [:], "floodLimitPerMinute": [:],
                 "moderators": [:],
             ] as [String: Any],
-            "storage": ["path": [:], "synchronous": [:], "maxPosts": [:], "maxRememberedKeys": [:]] as [String: Any],
-            "wall": ["title": [:], "howToContribute": [:], "theme": [:], "language": [:], "accentColor": [:], "logo": [:]] as [String: Any],
+            "storage": ["path": [:], "synchronous": [:], "maxPosts": [:], "maxRememberedKeys": [:], "retentionDays": [:]] as [String: Any],
+            "wall": [
+                "title": [:], "howToContribute": [:], "theme": [:], "language": [:], "accentColor": [:], "logo": [:], "privacyNotice": [:],
+            ] as [String: Any],
             "log": ["level": [:]] as [String: Any],
         ]
     }

@@ -90,6 +90,12 @@ extension HashwallConfig {
         check(
             self.storage.maxRememberedKeys >= self.storage.maxPosts * 4,
             "storage.maxRememberedKeys: must be at least 4 × storage.maxPosts (\(self.storage.maxPosts * 4)), got \(self.storage.maxRememberedKeys)")
+        if let days = self.storage.retentionDays {
+            check(days >= 1, "storage.retentionDays: must be at least 1 (or absent to keep contacts), got \(days)")
+        }
+        if let notice = self.wall.privacyNotice {
+            check(notice.count <= 10_000, "wall.privacyNotice: must be at most 10,000 characters, got \(notice.count)")
+        }
         for (index, tag) in self.event.hashtags.enumerated() {
             check(!Hashtags.fold(tag).isEmpty, "event.hashtags[\(index)]: must not be empty")
         }

@@ -150,6 +150,8 @@ struct HashwallConfig: Codable, Sendable, Equatable {
         var maxPosts = 2000
         /// Dedupe keys remembered, so late redeliveries of evicted posts stay duplicates.
         var maxRememberedKeys = 200_000
+        /// Contacts (SMS senders' numbers, e-mail addresses) are wiped from posts older than this many days; nil: kept.
+        var retentionDays: Int?
     }
 
     struct Wall: Codable, Sendable, Equatable {
@@ -161,6 +163,9 @@ struct HashwallConfig: Codable, Sendable, Equatable {
         var accentColor: String?
         /// An image file (PNG, JPEG, WebP or SVG, at most 512 KiB) shown in the pages' header; served at `/logo`.
         var logo: String?
+        /// Who runs the wall, what is kept and how to ask for erasure, in the wall's language: linked from the follower
+        /// page (`/privacy`) and named on the projector's band.
+        var privacyNotice: String?
     }
 
     struct Log: Codable, Sendable, Equatable {

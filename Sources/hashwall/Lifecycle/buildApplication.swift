@@ -65,7 +65,8 @@ func buildApplication(
         sources.append(bluesky)
     }
     let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
-    let services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
+    var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
+    if let days = config.storage.retentionDays { services.append(ContactRetention(intake: intake, days: days, logger: logger)) }
 
     let publicOrigin = config.server.publicURL.flatMap(URL.init(string:)).flatMap { url -> String? in
         guard let scheme = url.scheme, let host = url.host else { return nil }
@@ -75,15 +76,11 @@ func buildApplication(
     let server = WallServer(
         intake: intake, hubs: hubs, moderators: ModeratorAccounts(accounts), publicOrigin: publicOrigin, status: status, registry: registry,
         ingestToken: secrets.ingestToken,
-        settings: WallSettings(
-            title: config.wall.title, hashtags: config.event.hashtags.map(Hashtags.fold),
-            howToContribute: config.wall.howToContribute, theme: config.wall.theme, language: config.wall.language,
-            followerURL: config.server.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }, accentColor: config.wall.accentColor,
-            logoURL: logo == nil ? nil : "/logo"),
+        settings: config.wallSettings(hasLogo: logo != nil),
         retryMilliseconds: config.server.sseRetryMilliseconds, webhooks: webhooks, metrics: metrics, logo: logo,
         addresses: ClientAddresses(trustedProxies: config.server.trustedProxies),
         streams: StreamAdmission(perAddress: config.server.maxStreamsPerAddress, total: config.server.maxStreams),
-        media: MediaCache(directory: directory + "/media-cache", userAgent: Secrets.userAgent(config), logger: logger))
+        media: MediaCache(directory: config.mediaCacheDirectory, userAgent: Secrets.userAgent(config), logger: logger))
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
@@ -100,4 +97,20 @@ func buildApplication(
             await onServerRunning(channel.localAddress?.port ?? config.server.port)
         },
         logger: logger)
+}
+
+extension HashwallConfig {
+    /// What the pages are told of the event (`GET /api/wall`), and the archive's title and language.
+    func wallSettings(hasLogo: Bool) -> WallSettings {
+        WallSettings(
+            title: self.wall.title, hashtags: self.event.hashtags.map(Hashtags.fold),
+            howToContribute: self.wall.howToContribute, theme: self.wall.theme, language: self.wall.language,
+            followerURL: self.server.publicURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" }, accentColor: self.wall.accentColor,
+            logoURL: hasLogo ? "/logo" : nil, privacyNotice: self.wall.privacyNotice)
+    }
+
+    /// The picture cache: `media-cache/` beside the database.
+    var mediaCacheDirectory: String {
+        URL(fileURLWithPath: self.storage.path).deletingLastPathComponent().path + "/media-cache"
+    }
 }
