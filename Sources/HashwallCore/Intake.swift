@@ -23,6 +23,8 @@ public actor Intake {
     var projector: ProjectorSchedule
     /// Keyed digests of the ids of erased posts: a redelivery of one is dropped.
     var erasedDigests: Set<String>
+    /// The question the stage says is being answered now (the projector spotlights it); not kept across restarts.
+    var answering: PostID?
     /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
     var recovering = false
     let journal: Journal

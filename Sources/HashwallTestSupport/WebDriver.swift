@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,9 +17,24 @@ public final class WebDriver: Sendable {
 
     let process: Process
     let base: String
+    private let slot = Mutex(true)
 
-    /// Starts `chromedriver` on a free port and waits until it is ready.
+    /// At most this many chromedrivers (and their browsers) run at once across the test process: Swift Testing runs
+    /// suites in parallel, and a dozen Chromiums on a 2-core machine starve the timing of every other test.
+    static let slots = Slots(2)
+
+    /// Starts `chromedriver` on a free port and waits until it is ready (and until one of ``slots`` is free).
     public static func start() async throws -> WebDriver {
+        await Self.slots.acquire()
+        do {
+            return try await Self.launch()
+        } catch {
+            Self.slots.release()
+            throw error
+        }
+    }
+
+    private static func launch() async throws -> WebDriver {
         let binary = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let binary else { throw Failure(description: "chromedriver not found: install Debian's chromium-driver (make test does)") }
         let port = try freePort()
@@ -69,9 +85,48 @@ public final class WebDriver: Sendable {
     /// Stops chromedriver (and with it any browser left open). SIGKILL: chromedriver inherits the test process's
     /// blocked signal mask, so a SIGTERM would stay pending and leave it running after the tests.
     public func stop() {
-        guard self.process.isRunning else { return }
-        kill(self.process.processIdentifier, SIGKILL)
-        self.process.waitUntilExit()
+        if self.process.isRunning {
+            kill(self.process.processIdentifier, SIGKILL)
+            self.process.waitUntilExit()
+        }
+        if self.slot.withLock({ held in
+            defer { held = false }
+            return held
+        }) {
+            Self.slots.release()
+        }
+    }
+
+    /// A counting semaphore whose release is synchronous (``stop()`` runs in `defer`).
+    final class Slots: Sendable {
+        private let state: Mutex<(free: Int, waiting: [CheckedContinuation<Void, Never>])>
+
+        init(_ count: Int) { self.state = Mutex((count, [])) }
+
+        func acquire() async {
+            await withCheckedContinuation { continuation in
+                let granted = self.state.withLock { state in
+                    if state.free > 0 {
+                        state.free -= 1
+                        return true
+                    }
+                    state.waiting.append(continuation)
+                    return false
+                }
+                if granted { continuation.resume() }
+            }
+        }
+
+        func release() {
+            let next = self.state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if state.waiting.isEmpty {
+                    state.free += 1
+                    return nil
+                }
+                return state.waiting.removeFirst()
+            }
+            next?.resume()
+        }
     }
 
     deinit { self.stop() }

@@ -50,8 +50,8 @@ struct Serve: AsyncParsableCommand {
         let settled = config
         let app: any ApplicationProtocol
         do {
-            app = try await buildApplication(settled, secrets: secrets, logger: logger) { port in
-                Self.announce(config: settled, port: port, secrets: secrets)
+            app = try await buildApplication(settled, secrets: secrets, logger: logger) { port, stagePath in
+                Self.announce(config: settled, port: port, secrets: secrets, stagePath: stagePath)
             }
         } catch {
             Self.fail("hashwall cannot start: \(error)")
@@ -60,7 +60,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// Prints the URLs to open and any token made up at start-up (the organiser needs it; it is never logged).
-    static func announce(config: HashwallConfig, port: Int, secrets: Secrets) {
+    static func announce(config: HashwallConfig, port: Int, secrets: Secrets, stagePath: String) {
         let host = config.server.host == "0.0.0.0" || config.server.host == "::" ? "127.0.0.1" : config.server.host
         let base = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
         var lines = [
@@ -68,6 +68,7 @@ struct Serve: AsyncParsableCommand {
             "  Wall:       \(base)/",
             "  Projector:  \(base)/projector",
             "  Moderate:   \(base)/moderate",
+            "  Stage:      \(base)\(stagePath)   (the lectern's tablet: questions marked in the console; keep this link private)",
             "  Health:     \(base)/healthz",
         ]
         if let publicURL = config.server.publicURL { lines.append("  Public URL: \(publicURL)") }

@@ -29,7 +29,8 @@ import Testing
         let directory = try TemporaryDirectory()
         try await withLiveWall(.testing(journalIn: directory.path)) { client, _ in
             for path in files {
-                let response = try await client.execute(uri: path, method: .get)
+                // The stage page lives only under its secret key (StageTests).
+                let response = try await client.execute(uri: path == "/stage" ? try await StageTests.stagePath(client) : path, method: .get)
                 #expect(response.status == .ok, "\(path)")
                 #expect(response.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true, "\(path)")
                 #expect(response.headers[.contentSecurityPolicy]?.contains("unsafe") == false, "\(path)")

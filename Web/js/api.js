@@ -150,5 +150,7 @@ export async function fetchPosts({ limit, before = null, attempts = Infinity, vi
   posts.sort(compareNewestFirst);
   const id = data.lastEventId;
   const lastEventId = typeof id === "string" || typeof id === "number" ? String(id) : null;
-  return { posts, lastEventId, complete: data.posts.length < limit };
+  // The projector also gets the question the stage is answering, which it spotlights.
+  const answering = view === "projector" ? asPost(data.answering) : null;
+  return { posts, lastEventId, complete: data.posts.length < limit, answering };
 }

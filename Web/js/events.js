@@ -32,9 +32,21 @@ function notAfter(id, reference) {
  *   reopened after a backoff of 1 s doubling to 30 s, with a snapshot reload first since events may be lost.
  * - `onConnectionChange(false)` on every error, `onConnectionChange(true)` on every open.
  *
+ * - `more` maps other event names to handlers of their parsed data (the projector's `answering`).
+ *
  * Returns `{ resync, close }`: `resync()` reloads the snapshot the same safe way and resolves to whether it worked.
  */
-export function connectEvents({ lastEventId, loadSnapshot, onSnapshot, onPost, onUpdate, onRemove, onConnectionChange = () => {}, view = null }) {
+export function connectEvents({
+  lastEventId,
+  loadSnapshot,
+  onSnapshot,
+  onPost,
+  onUpdate,
+  onRemove,
+  onConnectionChange = () => {},
+  view = null,
+  more = {},
+}) {
   let source = null;
   let nextId = lastEventId;
   let failures = 0;
@@ -46,6 +58,10 @@ export function connectEvents({ lastEventId, loadSnapshot, onSnapshot, onPost, o
 
   function dispatch(name, event) {
     const data = parse(event.data);
+    if (Object.hasOwn(more, name)) {
+      if (data !== undefined) more[name](data);
+      return;
+    }
     if (name === "remove") {
       if (data && typeof data.id === "string") onRemove(data.id);
       return;
@@ -85,7 +101,7 @@ export function connectEvents({ lastEventId, loadSnapshot, onSnapshot, onPost, o
       // While CONNECTING the browser retries by itself and sends Last-Event-ID; CLOSED means it gave up.
       if (stream.readyState === EventSource.CLOSED) reopenLater();
     });
-    for (const name of ["post", "update", "remove", "reset"]) {
+    for (const name of ["post", "update", "remove", "reset", ...Object.keys(more)]) {
       stream.addEventListener(name, (event) => receive(name, event));
     }
     source = stream;

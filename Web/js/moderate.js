@@ -5,6 +5,7 @@ import { createActions } from "./moderation-actions.js";
 import { createModerationApi } from "./moderation-api.js";
 import { createAuditPanel } from "./moderation-audit.js";
 import { createChannelPanel } from "./moderation-channels.js";
+import { createEraseDialog } from "./moderation-erase.js";
 import { connectModerationEvents } from "./moderation-events.js";
 import { bindFilters } from "./moderation-filters.js";
 import { createHeader } from "./moderation-header.js";
@@ -16,6 +17,7 @@ import { createPreview } from "./moderation-preview.js";
 import { createRowRenderer } from "./moderation-row.js";
 import { createSession } from "./moderation-session.js";
 import { createSettingsPanel } from "./moderation-settings.js";
+import { createStagePanel } from "./moderation-stage.js";
 import { createStatsPanel } from "./moderation-stats.js";
 import { createModerationStore } from "./moderation-store.js";
 import { moderationStringsFor } from "./moderation-strings.js";
@@ -90,6 +92,13 @@ const olderHeld = createOlderHeld({
   maxHeld: MAX_HELD,
 });
 const preview = createPreview({ container: byId("preview"), empty: byId("preview-empty"), note: byId("preview-note"), render: renderCard, strings });
+const stage = createStagePanel({
+  elements: { panel: byId("stage-panel"), status: byId("stage-status"), link: byId("stage-link"), copy: byId("stage-copy"), count: byId("stage-open-count") },
+  api,
+  strings,
+  toasts,
+  language,
+});
 
 const header = createHeader({
   elements: {
@@ -110,7 +119,9 @@ const header = createHeader({
 /** After any change to the store: the list (next frame), the preview and the counts. */
 function postsChanged() {
   list.schedule();
-  preview.update(store.list());
+  const posts = store.list();
+  preview.update(posts);
+  stage.update(posts);
   const counts = store.counts();
   header.setHeld(counts.held);
   filters.setCounts(counts);
@@ -136,7 +147,14 @@ settings = createSettingsPanel({
     preview.setDelay(value.projectorDelaySeconds);
   },
 });
-actions = createActions({ api, store, list, toasts, strings, onChange: postsChanged });
+const erase = createEraseDialog({
+  elements: { dialog: byId("erase-dialog"), author: byId("erase-author"), handle: byId("erase-handle"), confirm: byId("erase-confirm"), cancel: byId("erase-cancel") },
+  api,
+  toasts,
+  strings,
+  onFocusLost: () => list.focusSelection(),
+});
+actions = createActions({ api, store, list, toasts, strings, onChange: postsChanged, askErase: (post) => erase.ask(post) });
 const channels = createChannelPanel({ list: byId("channels"), template: byId("channel-item"), strings, language, api });
 const stats = createStatsPanel({
   elements: {
@@ -195,6 +213,12 @@ function startConsole(moderator) {
       store.upsert(post);
       postsChanged();
     },
+    // Erased from the database (an author's erasure): gone from the list, the preview, the counts and the audit's words.
+    onRemove: ({ id }) => {
+      erase.dropped(id);
+      audit.forgetPost(id);
+      if (store.remove(id)) postsChanged();
+    },
     onSettings: settings.apply,
     onAudit: (entry) => {
       audit.add(entry);
@@ -205,6 +229,7 @@ function startConsole(moderator) {
   });
   channels.start();
   stats.setActive(true);
+  stage.setActive(true);
 }
 
 function stopConsole() {
@@ -212,6 +237,8 @@ function stopConsole() {
   events = null;
   channels.stop();
   stats.setActive(false);
+  stage.setActive(false);
+  erase.close();
   header.setConnected(false);
   byId("console").hidden = true;
 }

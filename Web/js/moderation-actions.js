@@ -1,21 +1,24 @@
-// js/moderation-actions.js: what a row button or a key does: the request, the ban confirmation, the outcome shown.
+// js/moderation-actions.js: what a row button or a key does: the request, the ban and erase confirmations, the outcome shown.
 
 import { describeFailure } from "./moderation-api.js";
-import { actionsFor } from "./moderation-row.js";
+import { actionsFor, questionAction } from "./moderation-row.js";
 
 const BAN_CONFIRM_MS = 2000;
 
 /**
- * `run(post, action)` for the row actions (hide, show, approve, reject, pin, unpin, ban, unban) and `undo()`.
+ * `run(post, action)` for the row actions (hide, show, approve, reject, pin, unpin, question, unquestion, ban,
+ * unban, erase) and `undo()`.
+ * - "question" is the toggle of the Question button and the key q: it unmarks an open question, else marks the post.
  * - An action that does not apply to the post's state is refused here with a short message, no request.
  * - `ban` needs a second `run(post, "ban")` on the same post within 2 s (the key b twice, or the button,
  *   which reads "Confirm" meanwhile); unban does not.
  * - The same action on the same post is not sent twice while the first is in flight.
+ * - `erase` sends nothing here: `askErase(post)` opens its confirmation dialog (moderation-erase.js), which does.
  * - On success the answer's post goes into `store` (then `onChange()`), unless the event stream already
  *   brought a newer state of that post meanwhile; on failure a toast shows the server's error. A 401 shows
  *   nothing here: the api's `onUnauthorized` takes the moderator back to the login form.
  */
-export function createActions({ api, store, list, toasts, strings, onChange }) {
+export function createActions({ api, store, list, toasts, strings, onChange, askErase }) {
   const inFlight = new Set();
   let pendingBan = null; // { id, timer }
 
@@ -67,8 +70,10 @@ export function createActions({ api, store, list, toasts, strings, onChange }) {
   return {
     async run(post, action) {
       if (!post) return toasts.show(strings.noSelection);
+      if (action === "question") action = questionAction(post);
       if (!actionsFor(post).has(action)) return toasts.show(strings.notApplicable(strings.actions[action]));
       if (action === "ban" && !banConfirmed(post)) return;
+      if (action === "erase") return askErase(post);
       const key = `${action} ${post.id}`;
       if (inFlight.has(key)) return;
       inFlight.add(key);

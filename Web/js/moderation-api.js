@@ -5,11 +5,21 @@ import { asPost } from "./api.js";
 
 const STATES = new Set(["visible", "hidden", "held", "rejected"]);
 const MODES = new Set(["post", "pre"]);
-const POST_ACTIONS = new Set(["hide", "show", "approve", "reject", "pin", "unpin"]);
+const POST_ACTIONS = new Set(["hide", "show", "approve", "reject", "pin", "unpin", "question", "unquestion"]);
+
+/**
+ * A post's question for the stage: `null` (none, or not in the documented shape), else `{ markedAt, doneAt }`,
+ * `markedAt` an ISO string and `doneAt` an ISO string once answered, or `null` (also when absent) while it is open.
+ */
+export function asQuestion(value) {
+  if (!value || typeof value !== "object" || typeof value.markedAt !== "string") return null;
+  if (value.doneAt !== null && value.doneAt !== undefined && typeof value.doneAt !== "string") return null;
+  return { markedAt: value.markedAt, doneAt: value.doneAt ?? null };
+}
 
 /**
  * A post from the moderation API: `asPost` plus `state`, `heldSinceMs` (ms or null), `heldBecause`,
- * `authorBanned`, `authorTrusted`; `null` when it is not a post or its state is unknown.
+ * `authorBanned`, `authorTrusted`, `question` (see `asQuestion`); `null` when it is not a post or its state is unknown.
  */
 export function asModPost(value) {
   const post = asPost(value);
@@ -22,7 +32,32 @@ export function asModPost(value) {
     heldBecause: typeof value.heldBecause === "string" && value.heldBecause !== "" ? value.heldBecause : null,
     authorBanned: value.authorBanned === true,
     authorTrusted: value.authorTrusted === true,
+    question: asQuestion(value.question),
   };
+}
+
+/** A `remove` event (a post erased from the database): `{ id }`, or `null` without a usable id. */
+export function asRemoval(value) {
+  return value && typeof value === "object" && typeof value.id === "string" && value.id !== "" ? { id: value.id } : null;
+}
+
+/**
+ * `/api/moderation/stage` checked: `{ path, url }`, `url` the lectern page's absolute address. The server's `url`
+ * (its configured public address: on a hall's network often plain http, and the tablet needs it rather than this
+ * laptop's origin) is kept when it is http or https; otherwise (or when it is null) it is built from this page's
+ * origin and `path`. `null` when `path` is not a `/stage/…` path.
+ */
+export function asStage(value, origin = location.origin) {
+  const path = value?.path;
+  if (typeof path !== "string" || !/^\/stage\/[^/?#\s]+$/.test(path)) return null;
+  let url = null;
+  try {
+    const given = typeof value.url === "string" ? new URL(value.url) : null;
+    if (given && (given.protocol === "https:" || given.protocol === "http:")) url = given.href;
+  } catch {
+    url = null; // not a URL: built from the path below
+  }
+  return { path, url: url ?? new URL(path, origin).href };
 }
 
 /** An audit entry with `atMs` added, or `null` when it has no numeric id or no action. */
@@ -224,6 +259,14 @@ export function createModerationApi({ onUnauthorized }) {
       const answer = await guarded("POST", `/api/moderation/authors/${ban ? "ban" : "unban"}`, { postId });
       return { ...answer, affected: count(answer.data?.affected) };
     },
+    /**
+     * Erases every post of the author of post `postId` from the database, for good (an erasure request);
+     * `answer.erased` is how many posts went. The moderators' stream then sends a `remove` for each.
+     */
+    async eraseAuthor(postId) {
+      const answer = await guarded("POST", "/api/moderation/authors/erase", { postId });
+      return { ...answer, erased: count(answer.data?.erased) };
+    },
     /** Undoes the caller's own last action; `answer.undone` is its audit entry. 409 when there is nothing to undo. */
     async undo() {
       const answer = await guarded("POST", "/api/moderation/undo");
@@ -233,6 +276,11 @@ export function createModerationApi({ onUnauthorized }) {
     async stats(minutes) {
       const answer = await guarded("GET", `/api/moderation/stats?minutes=${encodeURIComponent(minutes)}`);
       return { ...answer, stats: answer.ok ? asStats(answer.data) : null };
+    },
+    /** The lectern tablet's page; `answer.stage` (see `asStage`) or null. */
+    async stage() {
+      const answer = await guarded("GET", "/api/moderation/stage");
+      return { ...answer, stage: answer.ok ? asStage(answer.data) : null };
     },
     async saveSettings(value) {
       const answer = await guarded("PUT", "/api/moderation/settings", value);

@@ -64,6 +64,18 @@ export function createAuditPanel({ list, empty, template, strings, language, max
       if (!entries.some((known) => known.id === entry.id)) show([entry, ...entries]);
     },
     lastFor: (postId) => byPost.get(postId),
+    /**
+     * Post `postId` was erased on its author's request: the entries naming it say only the action from now on,
+     * as the server has rewritten them (the next snapshot brings its wording).
+     */
+    forgetPost(postId) {
+      byPost.delete(postId);
+      for (const entry of entries) {
+        if (entry.postId !== postId) continue;
+        entry.summary = strings.auditErasedPost(strings.pastActions[entry.action] ?? entry.action);
+        nodes.get(entry.id).querySelector(".audit-summary").textContent = entry.summary;
+      }
+    },
     /** Rewrites the entries' relative times. */
     refresh(nowMs = Date.now()) {
       for (const entry of entries) nodes.get(entry.id).querySelector(".audit-time").textContent = formatAgo(entry.atMs, nowMs, language);

@@ -1,10 +1,10 @@
-// js/moderation-events.js: the console's one EventSource on /api/moderation/events: post, settings, audit, reset.
+// js/moderation-events.js: the console's one EventSource on /api/moderation/events: post, remove, settings, audit, reset.
 
 import { backoffDelay } from "./backoff.js";
-import { asAuditEntry, asModPost, asSettings } from "./moderation-api.js";
+import { asAuditEntry, asModPost, asRemoval, asSettings } from "./moderation-api.js";
 
 const URL = "/api/moderation/events";
-const PARSERS = { post: asModPost, settings: asSettings, audit: asAuditEntry };
+const PARSERS = { post: asModPost, remove: asRemoval, settings: asSettings, audit: asAuditEntry };
 
 function parse(data) {
   try {
@@ -16,7 +16,8 @@ function parse(data) {
 
 /**
  * Loads a snapshot with `loadSnapshot()`, hands it to `onSnapshot`, then streams from its `lastEventId`:
- * `onPost(modPost)`, `onSettings(settings)`, `onAudit(entry)`; malformed events are skipped.
+ * `onPost(modPost)`, `onRemove({ id })` (the post was erased from the database), `onSettings(settings)`,
+ * `onAudit(entry)`; malformed events are skipped.
  *
  * Unlike events.js, which keeps its stream open while a snapshot reloads and holds events back, this one
  * closes the stream first and opens a new one from the fresh snapshot's `lastEventId`: every event here
@@ -26,11 +27,11 @@ function parse(data) {
  *   of 1 s doubling to 30 s; a snapshot that fails (`null`) is retried the same way. A 401 reaches the
  *   api's `onUnauthorized`, whose handler is expected to `close()` this connection.
  * - `onConnectionChange(true)` when a stream opens, `(false)` when it fails.
- * - `onEvent(name)`, optional, after the handler of each event ("post", "settings", "audit") and after each
+ * - `onEvent(name)`, optional, after the handler of each event ("post", "remove", "settings", "audit") and after each
  *   snapshot ("snapshot"): for views that only need to know that something changed (the statistics).
  */
-export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onSettings, onAudit, onConnectionChange = () => {}, onEvent = () => {} }) {
-  const handlers = { post: onPost, settings: onSettings, audit: onAudit };
+export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onRemove, onSettings, onAudit, onConnectionChange = () => {}, onEvent = () => {} }) {
+  const handlers = { post: onPost, remove: onRemove, settings: onSettings, audit: onAudit };
   let source = null;
   let failures = 0;
   let timer = 0;

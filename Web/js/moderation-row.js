@@ -4,7 +4,20 @@
 import { renderPost } from "./render-post.js";
 import { formatRelative } from "./time.js";
 
-/** The actions that apply to `post` in its state: exactly what its buttons and keys offer. */
+/** True while `post` is a question for the stage not yet answered. */
+export function isOpenQuestion(post) {
+  return post.question !== null && post.question !== undefined && post.question.doneAt === null;
+}
+
+/** What the Question toggle (its button, the key q) sends for `post`: unmark an open question, else mark it. */
+export function questionAction(post) {
+  return isOpenQuestion(post) ? "unquestion" : "question";
+}
+
+/**
+ * The actions that apply to `post` in its state: exactly what its buttons and keys offer. "question" is the
+ * toggle (button and key q), applicable when `questionAction(post)` is; "erase" is only a button, never a key.
+ */
 export function actionsFor(post) {
   const actions = new Set();
   if (post.state === "held") actions.add("approve").add("reject");
@@ -13,6 +26,10 @@ export function actionsFor(post) {
   if (post.pinned) actions.add("unpin");
   else if (post.state === "visible") actions.add("pin");
   actions.add(post.authorBanned ? "unban" : "ban");
+  // Only a visible post can be marked (the server's rule); an open question can be unmarked in any state.
+  if (isOpenQuestion(post)) actions.add("unquestion").add("question");
+  else if (post.state === "visible") actions.add("question");
+  actions.add("erase");
   return actions;
 }
 
@@ -70,6 +87,13 @@ export function createRowRenderer({ rowTemplate, cardTemplate, strings, language
     }
     if (!post.authorBanned) row.querySelector(".flag-banned").remove();
     if (!post.authorTrusted) row.querySelector(".flag-trusted").remove();
+    const badge = row.querySelector(".question-badge");
+    if (post.question) {
+      badge.dataset.question = post.question.doneAt === null ? "open" : "done";
+      badge.textContent = post.question.doneAt === null ? strings.questionOpen : strings.questionDone;
+    } else {
+      badge.remove();
+    }
     const card = renderPost(cardTemplate, post, { language, links: false, sensitive: "show" });
     // Moderators read what is behind a content warning before anyone else does: open.
     card.querySelector("details.content-warning")?.setAttribute("open", "");
@@ -78,6 +102,8 @@ export function createRowRenderer({ rowTemplate, cardTemplate, strings, language
     for (const button of row.querySelectorAll("button[data-action]")) {
       if (!applicable.has(button.dataset.action)) button.remove();
     }
+    // A toggle with one label: pressed while the post is an open question.
+    row.querySelector('button[data-action="question"]')?.setAttribute("aria-pressed", String(isOpenQuestion(post)));
     refreshLive(row, post, Date.now());
     return row;
   }

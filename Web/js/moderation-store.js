@@ -57,5 +57,12 @@ export function createModerationStore({ maxOthers = 1000, maxHeld = 1000 } = {})
       posts.upsert(post);
       trim();
     },
+    /** Forgets post `id` (erased from the database). Returns whether it was known. */
+    remove(id) {
+      const post = posts.get(id);
+      if (!post) return false;
+      forget(post);
+      return true;
+    },
   };
 }

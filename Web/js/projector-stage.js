@@ -12,10 +12,12 @@ const MAX_PINNED = 8;
 /**
  * Keeps the posts the projector needs and shows them: `spotlight` (from `createSpotlight`) cycles through
  * `rotationOrder`, `column` (a `createCardList` with max 6) shows the six most recent, the spotlit one marked.
- * Returns `load(posts)`, `receive(post)`, `update(post)`, `remove(id)`: the handlers for snapshots and events.
+ * Returns `load(posts)`, `receive(post)`, `update(post)`, `remove(id)`: the handlers for snapshots and events, and
+ * `answer(post)`: while the stage answers a question (`post`, or `null` when done) the spotlight holds it alone.
  */
 export function createStage({ spotlight, column }) {
   const posts = createPostSet();
+  let answering = null;
 
   function trim() {
     while (posts.size > MAX_POSTS) {
@@ -36,10 +38,10 @@ export function createStage({ spotlight, column }) {
   }
 
   const rotation = createRotation({
-    candidates: () => rotationOrder(posts.list()),
-    lookup: (id) => posts.get(id),
+    candidates: () => (answering ? [answering] : rotationOrder(posts.list())),
+    lookup: (id) => (answering?.id === id ? answering : posts.get(id)),
     show(post) {
-      spotlight.show(post);
+      spotlight.show(post, { answering: post.id === answering?.id });
       markSpotlit();
     },
     clear() {
@@ -62,20 +64,43 @@ export function createStage({ spotlight, column }) {
       trim();
       if (!posts.has(post.id)) return; // older than everything kept
       syncColumn();
+      if (answering) return; // the question being answered holds the spotlight
       if (isNew) rotation.fresh(post.id);
       else rotation.updated(post);
     },
     update(post) {
+      if (answering?.id === post.id) {
+        answering = post;
+        rotation.updated(post);
+      }
       if (!posts.has(post.id)) return;
       posts.upsert(post);
       syncColumn();
       rotation.updated(post);
     },
     remove(id) {
+      if (answering?.id === id) {
+        answering = null;
+        spotlight.drop(id);
+        rotation.removed(id);
+      }
       if (!posts.remove(id)) return;
       spotlight.drop(id);
       syncColumn();
       rotation.removed(id);
+    },
+    answer(post) {
+      if ((post?.id ?? null) === (answering?.id ?? null)) {
+        if (post) {
+          answering = post;
+          rotation.updated(post);
+        }
+        return;
+      }
+      const previous = answering;
+      answering = post;
+      if (post) rotation.fresh(post.id, { now: true });
+      else if (previous) rotation.removed(previous.id); // back to the rotation
     },
   };
 }

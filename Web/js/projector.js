@@ -1,6 +1,6 @@
 // js/projector.js: entry point of the projector view (GET /projector). Wires the modules together, nothing else.
 
-import { fetchPosts, fetchWall } from "./api.js";
+import { asPost, fetchPosts, fetchWall } from "./api.js";
 import { createCardList } from "./cards.js";
 import { connectEvents } from "./events.js";
 import { fitText } from "./fit-text.js";
@@ -21,7 +21,7 @@ toggleFullscreenOnKey();
 
 // The projector's view: new posts only after the moderators' projector delay, and every pinned post.
 const [wall, snapshot] = await Promise.all([fetchWall(), fetchPosts({ limit: SNAPSHOT_SIZE, view: "projector" })]);
-applyWallSettings(wall);
+const strings = applyWallSettings(wall);
 if (wall.followerURL) {
   byId("follow-qr").src = "/qr.svg";
   byId("follow").hidden = false;
@@ -29,20 +29,25 @@ if (wall.followerURL) {
 const template = createPostCardTemplate(wall.language, wall.channels);
 const render = (post) => renderPost(template, post, { language: wall.language, links: false, sensitive: "omit" });
 const stage = createStage({
-  spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render),
+  spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render, { answeringLabel: strings.answeringLabel }),
   column: createCardList(byId("column"), { render, max: COLUMN_SIZE }),
 });
 stage.load(snapshot?.posts ?? []);
+stage.answer(snapshot?.answering ?? null);
 
 const connectionMark = byId("connection");
 connectEvents({
   lastEventId: snapshot?.lastEventId ?? null,
   loadSnapshot: () => fetchPosts({ limit: SNAPSHOT_SIZE, attempts: 3, view: "projector" }),
   view: "projector",
-  onSnapshot: (fresh) => stage.load(fresh.posts),
+  onSnapshot: (fresh) => {
+    stage.load(fresh.posts);
+    stage.answer(fresh.answering ?? null);
+  },
   onPost: stage.receive,
   onUpdate: stage.update,
   onRemove: stage.remove,
+  more: { answering: (data) => stage.answer(asPost(data?.post)) },
   onConnectionChange: (connected) => {
     connectionMark.hidden = connected;
   },

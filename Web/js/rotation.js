@@ -65,9 +65,10 @@ export function createRotation({ candidates, lookup, show, clear, minShowMs = 40
     get currentId() {
       return currentId;
     },
-    fresh(id) {
+    /** `now`: shown at once, whatever the current post has had (the stage's question being answered). */
+    fresh(id, { now = false } = {}) {
       waiting = waiting.filter((waitingId) => waitingId !== id);
-      const wait = currentId === null ? 0 : shownAt + minShowMs - Date.now();
+      const wait = currentId === null || now ? 0 : shownAt + minShowMs - Date.now();
       const post = lookup(id);
       if (wait <= 0 && post) {
         display(post);

@@ -10,7 +10,7 @@ const FADE_MS = 900; // a little longer than the CSS transition, so the old card
  * the same post shown again is redrawn in place. At most two cards are ever in `stage`. A post taken off the
  * wall (hidden by a moderator) is dropped at once, not faded: the room must not read it for another second.
  */
-export function createSpotlight(stage, welcome, render) {
+export function createSpotlight(stage, welcome, render, { answeringLabel = "" } = {}) {
   let current = null;
   let leaving = null;
 
@@ -26,9 +26,17 @@ export function createSpotlight(stage, welcome, render) {
   }
 
   return {
-    show(post) {
+    /** Shows `post`; `answering`: it is the question being answered on stage, marked so. */
+    show(post, { answering = false } = {}) {
       const node = render(post);
       node.classList.add("spot");
+      if (answering) {
+        node.classList.add("is-answering");
+        const label = document.createElement("p");
+        label.className = "answering-label";
+        label.textContent = answeringLabel;
+        node.prepend(label);
+      }
       if (current && current.dataset.postId === post.id) {
         current.replaceWith(node);
         current = node;

@@ -8,15 +8,22 @@ public struct WallHubs: Sendable, CommitListener {
     public let wall: EventHub
     public let projector: EventHub
     public let moderators: EventHub
+    /// The lectern's `/stage` page: questions marked for the stage, answered, and the one being answered.
+    public let stage: EventHub
 
-    public init(wall: EventHub, projector: EventHub, moderators: EventHub) {
+    /// Which stream a frame goes to.
+    public enum Stream: Sendable { case wall, projector, moderators, stage }
+
+    public init(wall: EventHub, projector: EventHub, moderators: EventHub, stage: EventHub? = nil) {
         self.wall = wall
         self.projector = projector
         self.moderators = moderators
+        self.stage =
+            stage ?? EventHub(name: "stage", limits: moderators.limits, metrics: moderators.metrics, logger: moderators.logger)
     }
 
     /// Every hub, for the service group (each sends heartbeats).
-    public var all: [EventHub] { [self.wall, self.projector, self.moderators] }
+    public var all: [EventHub] { [self.wall, self.projector, self.moderators, self.stage] }
 
     /// Ends every open stream cleanly and refuses new ones (graceful shutdown, as the HTTP server begins to stop).
     public func endStreams() {
@@ -34,7 +41,18 @@ public struct WallHubs: Sendable, CommitListener {
         var wallFrames: [EventHub.Frame] = []
         var projectorFrames: [EventHub.Frame] = []
         var moderatorFrames: [EventHub.Frame] = []
+        var stageFrames: [EventHub.Frame] = []
+        var extras = false  // frames numbered apart from the events: sort the streams they join
         for entry in entries {
+            extras = extras || !entry.frames.isEmpty
+            for (stream, frame) in entry.frames {
+                switch stream {
+                case .wall: wallFrames.append(frame)
+                case .projector: projectorFrames.append(frame)
+                case .moderators: moderatorFrames.append(frame)
+                case .stage: stageFrames.append(frame)
+                }
+            }
             for event in entry.events {
                 guard let bytes = try? SSEFrame.encode(event, posts: &posts) else { continue }
                 let frame = EventHub.Frame(number: event.number, bytes: bytes, effect: event.effect)
@@ -65,8 +83,9 @@ public struct WallHubs: Sendable, CommitListener {
                 }
             }
         }
-        self.wall.publish(wallFrames)
+        self.wall.publish(extras ? wallFrames.sorted { $0.number < $1.number } : wallFrames)
         self.projector.publish(projectorFrames.sorted { $0.number < $1.number })
-        self.moderators.publish(moderatorFrames)
+        self.moderators.publish(extras ? moderatorFrames.sorted { $0.number < $1.number } : moderatorFrames)
+        self.stage.publish(stageFrames)
     }
 }

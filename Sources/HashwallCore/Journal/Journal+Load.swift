@@ -38,6 +38,7 @@ extension Journal {
                         SELECT * FROM (SELECT * FROM post ORDER BY createdAt DESC, arrival DESC LIMIT ?)
                         UNION SELECT * FROM (SELECT * FROM post WHERE state = 'held' ORDER BY createdAt DESC, arrival DESC LIMIT ?)
                         UNION SELECT * FROM post WHERE pinned = 1
+                        UNION SELECT * FROM post WHERE questionAt IS NOT NULL AND questionDone IS NULL
                         """,
                     arguments: [limits.maxPosts, limits.maxPosts])
                 let posts = try postRows.map(Self.decodeStored)
@@ -113,7 +114,8 @@ extension Journal {
         return StoredPost(
             post: post, arrival: row["arrival"],
             moderation: Moderation(
-                state: state, heldSince: row["heldSince"], heldBecause: row["heldBecause"], authorKey: row["authorKey"], contact: row["contact"]))
+                state: state, heldSince: row["heldSince"], heldBecause: row["heldBecause"], authorKey: row["authorKey"], contact: row["contact"],
+                question: (row["questionAt"] as Double?).map { Moderation.Question(markedAt: $0, doneAt: row["questionDone"]) }))
     }
 
     /// A channel's durable state, by key (see ``JournalEntry/channelState``).

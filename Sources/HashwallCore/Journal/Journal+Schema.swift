@@ -68,6 +68,14 @@ extension Journal {
         migrator.registerMigration("v5: erased posts (keyed digests of their ids)") { db in
             try db.execute(sql: "CREATE TABLE erasedPost (digest TEXT PRIMARY KEY NOT NULL)")
         }
+        migrator.registerMigration("v6: questions for the stage") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE post ADD COLUMN questionAt REAL;
+                    ALTER TABLE post ADD COLUMN questionDone REAL;
+                    CREATE INDEX post_open_question ON post(questionAt) WHERE questionAt IS NOT NULL AND questionDone IS NULL;
+                    """)
+        }
         return migrator
     }
 }
@@ -122,20 +130,24 @@ struct EncodedEntry: Sendable {
         for post in self.added {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO post (id, arrival, createdAt, json, state, heldSince, heldBecause, authorKey, pinned, contact)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO post (id, arrival, createdAt, json, state, heldSince, heldBecause, authorKey, pinned, contact, questionAt, questionDone)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET json = excluded.json
                     """
             ).execute(
                 arguments: [
                     post.id, post.arrival, post.createdAt, post.json, post.moderation.state.rawValue, post.moderation.heldSince,
                     post.moderation.heldBecause, post.moderation.authorKey, post.pinned, post.moderation.contact,
+                    post.moderation.question?.markedAt, post.moderation.question?.doneAt,
                 ])
         }
         for post in self.changed {
-            try db.cachedStatement(sql: "UPDATE post SET json = ?, state = ?, heldSince = ?, heldBecause = ?, pinned = ? WHERE id = ?").execute(
+            try db.cachedStatement(
+                sql: "UPDATE post SET json = ?, state = ?, heldSince = ?, heldBecause = ?, pinned = ?, questionAt = ?, questionDone = ? WHERE id = ?"
+            ).execute(
                 arguments: [
-                    post.json, post.moderation.state.rawValue, post.moderation.heldSince, post.moderation.heldBecause, post.pinned, post.id,
+                    post.json, post.moderation.state.rawValue, post.moderation.heldSince, post.moderation.heldBecause, post.pinned,
+                    post.moderation.question?.markedAt, post.moderation.question?.doneAt, post.id,
                 ])
         }
         for key in self.keys {

@@ -31,6 +31,9 @@ public struct JournalEntry: Sendable {
     public var erased: [(postID: PostID, digest: String)] = []
     /// Contacts (phone numbers, addresses) of posts written before this time (seconds since 1970) are wiped.
     public var wipeContactsBefore: Double?
+    /// Frames already encoded for one stream, numbered from the same counter: the stage's events (questions marked,
+    /// answered, the one being answered) and the projector's `answering`.
+    public var frames: [(stream: WallHubs.Stream, frame: EventHub.Frame)] = []
 
     public init(
         added: [StoredPost] = [], changed: [StoredPost] = [], keys: [PostStore.RememberedKey] = [], events: [WallEvent] = [],
@@ -51,11 +54,13 @@ public struct JournalEntry: Sendable {
             && self.projectorEvents.isEmpty
             && self.audit.isEmpty && self.bans.isEmpty && self.settings == nil && self.hideVisibleByAuthor.isEmpty
             && self.channelState.isEmpty && self.erased.isEmpty && self.wipeContactsBefore == nil
+            && self.frames.isEmpty
     }
 
     /// The highest event number this entry carries.
     var lastEvent: Int64? {
-        [self.events.last?.number, self.moderatorEvents.last?.number, self.projectorEvents.last?.number].compactMap { $0 }.max()
+        [self.events.last?.number, self.moderatorEvents.last?.number, self.projectorEvents.last?.number, self.frames.map(\.frame.number).max()]
+            .compactMap { $0 }.max()
     }
 }
 

@@ -6,6 +6,8 @@ public struct AuditEntry: Sendable, Hashable {
         case hide, show, approve, reject, pin, unpin, ban, unban, settings, undo
         /// The tombstone of an erasure: an author's posts removed from the database on their request.
         case erased
+        /// A post marked as a question for the stage, unmarked, and answered (the stage's "done").
+        case question, unquestion, done
     }
 
     /// What an entry that named an erased post says from then on: the action, nothing of the post or its author.
@@ -30,6 +32,7 @@ public struct AuditEntry: Sendable, Hashable {
         case pinned(PostID, Bool)
         case banned(authorKey: String, Bool, states: [PostID: PostState])
         case settings(ModerationSettings)
+        case question(PostID, Moderation.Question?)
     }
 
     public init(

@@ -39,6 +39,7 @@ extension Intake {
                 if self.projector.isWaiting(id) { entry.notForProjector.insert(event.number) }
             }
             self.projector.cancel(id)
+            self.stageChange(from: stored, to: nil, in: &entry)
             self.store.remove(id)
             let digest = self.journal.keyedDigest("erased", id.rawValue)
             self.erasedDigests.insert(digest)

@@ -3,6 +3,8 @@ import Foundation
 /// What a moderator can do to one post.
 public enum PostAction: String, Sendable, CaseIterable {
     case hide, show, approve, reject, pin, unpin
+    /// Marks a visible post as a question for the stage, or takes the mark off an open one.
+    case question, unquestion
 }
 
 /// A moderator action that does not apply to the post as it is (approving a visible post, say).
@@ -46,6 +48,13 @@ extension Intake {
                 throw ModerationConflict(description: "the post is already \(action == .pin ? "pinned" : "unpinned")")
             }
             stored.post.pinned = action == .pin
+        case .question:
+            guard stored.moderation.state == .visible else { throw ModerationConflict(description: "only a visible post can go to the stage") }
+            guard stored.moderation.question?.isOpen != true else { throw ModerationConflict(description: "the post is already a question") }
+            stored.moderation.question = Moderation.Question(markedAt: Date().timeIntervalSince1970)
+        case .unquestion:
+            guard stored.moderation.question?.isOpen == true else { throw ModerationConflict(description: "the post is not an open question") }
+            stored.moderation.question = nil
         }
         if stored.moderation.state != .held {
             stored.moderation.heldSince = nil
@@ -54,7 +63,11 @@ extension Intake {
         var entry = JournalEntry()
         self.apply(stored, replacing: before, to: &entry)
         let inverse: AuditEntry.Inverse =
-            [.pin, .unpin].contains(action) ? .pinned(id, before.post.pinned) : .states([id: before.moderation.state])
+            switch action {
+            case .pin, .unpin: .pinned(id, before.post.pinned)
+            case .question, .unquestion: .question(id, before.moderation.question)
+            default: .states([id: before.moderation.state])
+            }
         self.record(action.auditAction, postID: id, summary: Self.summary(action.rawValue, before.post), inverse: inverse, by: moderator, in: &entry)
         try await self.commit(entry)
         return self.moderated(stored)
@@ -155,6 +168,12 @@ extension Intake {
             self.restore(states, read: read, in: &entry)
         case .settings(let settings):
             self.setSettings(settings, in: &entry)
+        case .question(let id, let question):
+            if let before = self.store.stored(id) ?? read[id] {
+                var stored = before
+                stored.moderation.question = question
+                self.apply(stored, replacing: before, to: &entry)
+            }
         }
         let undone = self.book.markUndone(at: index)
         entry.audit.append(undone)
@@ -204,6 +223,7 @@ extension Intake {
             }
         }
         entry.moderatorEvents.append(self.nextModeratorEvent(.post(self.moderated(stored))))
+        self.stageChange(from: before, to: stored, in: &entry)
     }
 
     private func setSettings(_ settings: ModerationSettings, in entry: inout JournalEntry) {
@@ -243,7 +263,7 @@ extension AuditEntry.Inverse {
     var postIDs: [PostID] {
         switch self {
         case .states(let states), .banned(_, _, let states): Array(states.keys)
-        case .pinned(let id, _): [id]
+        case .pinned(let id, _), .question(let id, _): [id]
         case .settings: []
         }
     }
@@ -258,6 +278,8 @@ extension PostAction {
         case .reject: .reject
         case .pin: .pin
         case .unpin: .unpin
+        case .question: .question
+        case .unquestion: .unquestion
         }
     }
 }

@@ -24,7 +24,20 @@ public struct ModeratedPost: Sendable, Encodable {
 
         init(_ moderated: ModeratedPost) { self.moderated = moderated }
 
-        enum CodingKeys: String, CodingKey { case state, heldSince, heldBecause, authorBanned, authorTrusted, contact }
+        enum CodingKeys: String, CodingKey { case state, heldSince, heldBecause, authorBanned, authorTrusted, contact, question }
+
+        struct QuestionJSON: Encodable {
+            var markedAt: String
+            var doneAt: String?
+
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: CodingKeys.self)
+                try container.encode(self.markedAt, forKey: .markedAt)
+                try container.encode(self.doneAt, forKey: .doneAt)
+            }
+
+            enum CodingKeys: String, CodingKey { case markedAt, doneAt }
+        }
 
         func encode(to encoder: any Encoder) throws {
             let moderation = self.moderated.stored.moderation
@@ -35,6 +48,12 @@ public struct ModeratedPost: Sendable, Encodable {
             try container.encode(self.moderated.authorBanned, forKey: .authorBanned)
             try container.encode(self.moderated.authorTrusted, forKey: .authorTrusted)
             try container.encode(moderation.contact, forKey: .contact)
+            try container.encode(
+                moderation.question.map {
+                    QuestionJSON(
+                        markedAt: WireDate.format(Date(timeIntervalSince1970: $0.markedAt)),
+                        doneAt: $0.doneAt.map { WireDate.format(Date(timeIntervalSince1970: $0)) })
+                }, forKey: .question)
         }
     }
 }

@@ -20,8 +20,27 @@ public struct Moderation: Sendable, Hashable {
     public var authorKey: String
     /// How to reach the author, for moderators only: an SMS sender's full number. Never on a public surface.
     public var contact: String?
+    /// Marked by a moderator as a question for the stage (the lectern's `/stage` page), and when it was answered.
+    public var question: Question?
 
-    public init(state: PostState = .visible, heldSince: Double? = nil, heldBecause: String? = nil, authorKey: String, contact: String? = nil) {
+    /// A question for the stage: when a moderator marked it, and when the stage tapped "done" (nil while open).
+    public struct Question: Sendable, Hashable, Codable {
+        public var markedAt: Double
+        public var doneAt: Double?
+
+        public init(markedAt: Double, doneAt: Double? = nil) {
+            self.markedAt = markedAt
+            self.doneAt = doneAt
+        }
+
+        public var isOpen: Bool { self.doneAt == nil }
+    }
+
+    public init(
+        state: PostState = .visible, heldSince: Double? = nil, heldBecause: String? = nil, authorKey: String, contact: String? = nil,
+        question: Question? = nil
+    ) {
+        self.question = question
         self.state = state
         self.heldSince = heldSince
         self.heldBecause = heldBecause

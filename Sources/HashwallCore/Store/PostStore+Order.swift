@@ -58,7 +58,10 @@ extension PostStore {
         while self.order.count > self.limits.maxPosts && index < self.order.count {
             let id = self.order[index]
             if id == keeping { break }
-            if let slot = self.slots[id], slot.post.pinned || (slot.moderation.state == .held && self.heldCount <= self.limits.maxPosts) {
+            if let slot = self.slots[id],
+                slot.post.pinned || slot.moderation.question?.isOpen == true
+                    || (slot.moderation.state == .held && self.heldCount <= self.limits.maxPosts)
+            {
                 index += 1
                 continue
             }

@@ -38,6 +38,11 @@ struct ModerationRoutes {
         guarded.get("audit", use: self.audit)
         guarded.get("stats", use: self.stats)
         guarded.get("export", use: self.export)
+        guarded.get("stage") { _, _ in
+            let path = "/stage/\(self.intake.stageKey)"
+            return JSONBody.response(
+                StageLink(path: path, url: self.settings.followerURL.map { ($0.hasSuffix("/") ? String($0.dropLast()) : $0) + path }))
+        }
         guarded.get("events") { request, context in
             try await EventStreamRoute(hub: self.hubs.moderators, retryMilliseconds: self.retryMilliseconds).events(request, context: context)
         }
@@ -106,9 +111,16 @@ struct ModerationRoutes {
         let id = PostID(raw.removingPercentEncoding ?? raw)
         let name = try context.parameters.require("action")
         guard let action = PostAction(rawValue: name) else {
-            throw APIError(.notFound, "unknown action \(InvalidField.quote(name)); use hide, show, approve, reject, pin or unpin")
+            throw APIError(
+                .notFound, "unknown action \(InvalidField.quote(name)); use hide, show, approve, reject, pin, unpin, question or unquestion")
         }
         return JSONBody.response(try await self.intake.moderate(id, action, by: try Self.moderator(context)))
+    }
+
+    /// Where the lectern's tablet opens the stage page.
+    struct StageLink: Encodable {
+        var path: String
+        var url: String?
     }
 
     struct AuthorBody: Decodable { var postId: String }

@@ -18,6 +18,7 @@ struct PageRoutes {
             ("/css/card.css", PackageResources.card_css, css),
             ("/css/moderate.css", PackageResources.moderate_css, css),
             ("/css/projector.css", PackageResources.projector_css, css),
+            ("/css/stage.css", PackageResources.stage_css, css),
             ("/css/theme.css", PackageResources.theme_css, css),
             ("/css/wall.css", PackageResources.wall_css, css),
             ("/", PackageResources.index_html, html),
@@ -34,6 +35,7 @@ struct PageRoutes {
             ("/js/moderation-api.js", PackageResources.moderation_api_js, js),
             ("/js/moderation-audit.js", PackageResources.moderation_audit_js, js),
             ("/js/moderation-channels.js", PackageResources.moderation_channels_js, js),
+            ("/js/moderation-erase.js", PackageResources.moderation_erase_js, js),
             ("/js/moderation-events.js", PackageResources.moderation_events_js, js),
             ("/js/moderation-filters.js", PackageResources.moderation_filters_js, js),
             ("/js/moderation-header.js", PackageResources.moderation_header_js, js),
@@ -45,6 +47,7 @@ struct PageRoutes {
             ("/js/moderation-row.js", PackageResources.moderation_row_js, js),
             ("/js/moderation-session.js", PackageResources.moderation_session_js, js),
             ("/js/moderation-settings.js", PackageResources.moderation_settings_js, js),
+            ("/js/moderation-stage.js", PackageResources.moderation_stage_js, js),
             ("/js/moderation-stats.js", PackageResources.moderation_stats_js, js),
             ("/js/moderation-store.js", PackageResources.moderation_store_js, js),
             ("/js/moderation-strings.js", PackageResources.moderation_strings_js, js),
@@ -59,6 +62,7 @@ struct PageRoutes {
             ("/js/rotation.js", PackageResources.rotation_js, js),
             ("/js/screen.js", PackageResources.screen_js, js),
             ("/js/spotlight.js", PackageResources.spotlight_js, js),
+            ("/js/stage.js", PackageResources.stage_js, js),
             ("/js/strings.js", PackageResources.strings_js, js),
             ("/js/svg-chart.js", PackageResources.svg_chart_js, js),
             ("/js/time.js", PackageResources.time_js, js),
@@ -67,12 +71,14 @@ struct PageRoutes {
             ("/moderate", PackageResources.moderate_html, html),
             ("/privacy", PackageResources.privacy_html, html),
             ("/projector", PackageResources.projector_html, html),
+            ("/stage", PackageResources.stage_html, html),
         ]
         return Dictionary(uniqueKeysWithValues: files.map { ($0.0, Asset(body: ByteBuffer(bytes: $0.1), contentType: $0.2)) })
     }()
 
     func add(to router: Router<HashwallRequestContext>) {
-        for (path, asset) in Self.assets {
+        // The stage page is served only under its secret key (``StageRoutes``).
+        for (path, asset) in Self.assets where path != "/stage" {
             router.get(RouterPath(path)) { _, _ in Self.response(asset) }
         }
         // A post's permalink: the follower page, which sees the path and shows that post alone.

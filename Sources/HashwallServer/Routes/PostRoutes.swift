@@ -25,6 +25,8 @@ struct PostRoutes {
         var lastEventId: String
         /// Visible pinned posts (first page only).
         var pinned: [Post]
+        /// The projector's view: the question the stage is answering, which it spotlights.
+        var answering: Post?
     }
 
     @Sendable func listPosts(_ request: Request, context: HashwallRequestContext) async throws -> Response {
@@ -38,7 +40,8 @@ struct PostRoutes {
         // Pinned posts stay in the projector's spotlight however old they are: the first page carries them all.
         var pinned = before == nil ? await self.intake.pinned() : []
         if query["view"] == "projector" { pinned.removeAll { $0.contentWarning != nil } }  // never on the projector
-        return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent), pinned: pinned))
+        let answering = query["view"] == "projector" ? await self.intake.projectorAnswering() : nil
+        return JSONBody.response(PostsPage(posts: snapshot.posts, lastEventId: String(snapshot.lastEvent), pinned: pinned, answering: answering))
     }
 
     /// `GET /api/posts/{id}`: one visible post (a permalink's data); 404 for a hidden or unknown one alike.

@@ -15,7 +15,8 @@ import ServiceLifecycle
 /// Used by the executable and by the end-to-end tests alike.
 /// - Throws: ``JournalError`` when the database can't be opened; nothing is bound then.
 func buildApplication(
-    _ config: HashwallConfig, secrets: Secrets, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    _ config: HashwallConfig, secrets: Secrets, logger: Logger,
+    onServerRunning: @escaping @Sendable (_ port: Int, _ stagePath: String) async -> Void = { _, _ in }
 ) async throws -> some ApplicationProtocol {
     let registry = PrometheusCollectorRegistry()
     let metrics = WallMetrics(factory: PrometheusMetricsFactory(registry: registry))
@@ -94,7 +95,7 @@ func buildApplication(
                 try? await gracefulShutdown()
                 hubs.endStreams()
             }
-            await onServerRunning(channel.localAddress?.port ?? config.server.port)
+            await onServerRunning(channel.localAddress?.port ?? config.server.port, "/stage/" + intake.stageKey)
         },
         logger: logger)
 }
