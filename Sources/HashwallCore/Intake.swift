@@ -25,6 +25,8 @@ public actor Intake {
     var erasedDigests: Set<String>
     /// The question the stage says is being answered now (the projector spotlights it); not kept across restarts.
     var answering: PostID?
+    /// The organisers' announcements, by id.
+    var announcements: [String: Announcement]
     /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
     var recovering = false
     let journal: Journal
@@ -45,6 +47,7 @@ public actor Intake {
         let book = ModerationBook(saved: saved, configured: settings)
         self.book = book
         self.erasedDigests = saved.erased
+        self.announcements = Dictionary(saved.announcements.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Posts accepted within the delay before a restart still wait for their time.
         self.projector = ProjectorSchedule(
             visible: self.store.allPosts.filter { $0.moderation.state == .visible }, delay: book.settings.projectorDelaySeconds)
@@ -188,6 +191,7 @@ public actor Intake {
         self.lastEvent = max(self.lastEvent, saved.lastEvent)
         self.book.restore(saved)
         self.erasedDigests = saved.erased
+        self.announcements = Dictionary(saved.announcements.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         let store = self.store
         self.projector.retain { store.stored($0)?.moderation.state == .visible }
     }

@@ -73,6 +73,7 @@ public struct WallServer: Sendable {
         HookRoutes(intake: self.intake, channels: self.webhooks, status: self.status, metrics: self.metrics).add(to: router)
         if let media = self.media { MediaRoutes(intake: self.intake, cache: media).add(to: router) }
         StageRoutes(intake: self.intake, hubs: self.hubs, retryMilliseconds: self.retryMilliseconds).add(to: router)
+        AnnouncementRoutes(intake: self.intake).add(to: router)
         PageRoutes().add(to: router)
         return router
     }

@@ -3,6 +3,7 @@
 import { fetchWall } from "./api.js";
 import { createActions } from "./moderation-actions.js";
 import { createModerationApi } from "./moderation-api.js";
+import { createAnnouncementsPanel } from "./moderation-announcements.js";
 import { createAuditPanel } from "./moderation-audit.js";
 import { createChannelPanel } from "./moderation-channels.js";
 import { createEraseDialog } from "./moderation-erase.js";
@@ -94,6 +95,32 @@ const olderHeld = createOlderHeld({
 const preview = createPreview({ container: byId("preview"), empty: byId("preview-empty"), note: byId("preview-note"), render: renderCard, strings });
 const stage = createStagePanel({
   elements: { panel: byId("stage-panel"), status: byId("stage-status"), link: byId("stage-link"), copy: byId("stage-copy"), count: byId("stage-open-count") },
+  api,
+  strings,
+  toasts,
+  language,
+});
+const announcements = createAnnouncementsPanel({
+  elements: {
+    panel: byId("announcements-panel"),
+    active: byId("announcements-active"),
+    status: byId("announcements-status"),
+    list: byId("announcement-list"),
+    empty: byId("announcement-empty"),
+    form: {
+      form: byId("announcement-form"),
+      text: byId("announcement-text"),
+      count: byId("announcement-count"),
+      start: byId("announcement-start"),
+      end: byId("announcement-end"),
+      image: byId("announcement-image"),
+      submit: byId("announcement-submit"),
+      cancel: byId("announcement-cancel"),
+      editing: byId("announcement-editing"),
+      error: byId("announcement-error"),
+      status: byId("announcement-status"),
+    },
+  },
   api,
   strings,
   toasts,
@@ -200,6 +227,7 @@ function startConsole(moderator) {
   header.setModerator(moderator);
   audit.setModerator(moderator);
   byId("console").hidden = false;
+  announcements.setActive(true);
   events = connectModerationEvents({
     loadSnapshot: () => api.snapshot(SNAPSHOT),
     onSnapshot: (snapshot) => {
@@ -208,6 +236,7 @@ function startConsole(moderator) {
       audit.load(snapshot.audit);
       settings.apply(snapshot.settings);
       postsChanged();
+      announcements.reload(); // not part of the snapshot: fetched beside it, and replaced by any event meanwhile
     },
     onPost: (post) => {
       store.upsert(post);
@@ -220,6 +249,7 @@ function startConsole(moderator) {
       if (store.remove(id)) postsChanged();
     },
     onSettings: settings.apply,
+    onAnnouncements: announcements.replace,
     onAudit: (entry) => {
       audit.add(entry);
       if (entry.postId) list.refreshLive(Date.now(), entry.postId);
@@ -238,6 +268,7 @@ function stopConsole() {
   channels.stop();
   stats.setActive(false);
   stage.setActive(false);
+  announcements.setActive(false);
   erase.close();
   header.setConnected(false);
   byId("console").hidden = true;

@@ -159,6 +159,38 @@ export function asStats(value) {
   };
 }
 
+/**
+ * An announcement's image address, kept only when it is on this page's origin (the policy's `img-src 'self'`), as
+ * `path?query`; otherwise (or when absent) `null`.
+ */
+function sameOriginImage(value, origin = location.origin) {
+  if (typeof value !== "string" || value === "") return null;
+  try {
+    const url = new URL(value, origin);
+    return url.origin === origin ? url.pathname + url.search : null;
+  } catch {
+    return null; // not a URL: no thumbnail
+  }
+}
+
+/**
+ * An organisers' announcement: `{ id, text, startsMs, endsMs, imageURL }` (`imageURL` a same-origin path or `null`),
+ * or `null` without an id, a text or two readable instants. The text is the organisers', shown as text only.
+ */
+export function asAnnouncement(value) {
+  if (!value || typeof value !== "object" || typeof value.id !== "string" || value.id === "" || typeof value.text !== "string") return null;
+  const startsMs = instant(value.startsAt);
+  const endsMs = instant(value.endsAt);
+  if (startsMs === null || endsMs === null) return null;
+  return { id: value.id, text: value.text, startsMs, endsMs, imageURL: sameOriginImage(value.imageURL) };
+}
+
+/** `{"announcements": [A…]}` (the GET's answer and the stream's `announcements` event) → the usable ones, or `null`. */
+export function asAnnouncementList(value) {
+  if (!value || typeof value !== "object" || !Array.isArray(value.announcements)) return null;
+  return value.announcements.map(asAnnouncement).filter(Boolean);
+}
+
 function eventId(value) {
   return typeof value === "string" || typeof value === "number" ? String(value) : null;
 }
@@ -170,12 +202,16 @@ function earliest(a, b) {
 }
 
 /**
+ * `body` goes as JSON, or as it is (with its own type) when it is a `Blob`.
  * `{ ok, status, data, error, retryAfter }`: `status` 0 when the server could not be reached, `error` the
  * server's own `{"error": …}` text when it sent one, `retryAfter` the `Retry-After` seconds when present.
  */
 async function call(method, path, body) {
   const init = { method, credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } };
-  if (body !== undefined) {
+  if (body instanceof Blob) {
+    init.headers["Content-Type"] = body.type; // a file sent as it is (an announcement's image)
+    init.body = body;
+  } else if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }
@@ -205,6 +241,10 @@ async function call(method, path, body) {
 export function describeFailure(answer, strings) {
   if (answer.error) return answer.error;
   return answer.status === 0 ? strings.networkError : strings.httpError(answer.status);
+}
+
+function announcementPath(id) {
+  return `/api/moderation/announcements/${encodeURIComponent(id)}`;
 }
 
 /** The moderation API. `onUnauthorized()` runs whenever the session turns out to be gone (any 401 but login's). */
@@ -281,6 +321,26 @@ export function createModerationApi({ onUnauthorized }) {
     async stage() {
       const answer = await guarded("GET", "/api/moderation/stage");
       return { ...answer, stage: answer.ok ? asStage(answer.data) : null };
+    },
+    /** Every announcement, ended ones included; `answer.announcements` (see `asAnnouncementList`) or null. */
+    async announcements() {
+      const answer = await guarded("GET", "/api/moderation/announcements");
+      return { ...answer, announcements: answer.ok ? asAnnouncementList(answer.data) : null };
+    },
+    /**
+     * Creates (`id` null) or replaces announcement `id` with `{ text, startsAt, endsAt }` (ISO instants);
+     * `answer.announcement` is it as the server now has it (see `asAnnouncement`), or null.
+     */
+    async saveAnnouncement(id, body) {
+      const answer = id === null ? await guarded("POST", "/api/moderation/announcements", body) : await guarded("PUT", announcementPath(id), body);
+      return { ...answer, announcement: answer.ok ? asAnnouncement(answer.data) : null };
+    },
+    /** Deletes announcement `id` (204). */
+    deleteAnnouncement: (id) => guarded("DELETE", announcementPath(id)),
+    /** Gives announcement `id` the image `file` (a `File` or `Blob` whose type is the image's), or removes it (`null`). */
+    async setAnnouncementImage(id, file) {
+      const answer = await guarded(file ? "PUT" : "DELETE", `${announcementPath(id)}/image`, file ?? undefined);
+      return { ...answer, announcement: answer.ok ? asAnnouncement(answer.data) : null };
     },
     async saveSettings(value) {
       const answer = await guarded("PUT", "/api/moderation/settings", value);

@@ -1,10 +1,11 @@
-// js/moderation-events.js: the console's one EventSource on /api/moderation/events: post, remove, settings, audit, reset.
+// js/moderation-events.js: the console's one EventSource on /api/moderation/events: post, remove, settings, audit,
+// announcements, reset.
 
 import { backoffDelay } from "./backoff.js";
-import { asAuditEntry, asModPost, asRemoval, asSettings } from "./moderation-api.js";
+import { asAnnouncementList, asAuditEntry, asModPost, asRemoval, asSettings } from "./moderation-api.js";
 
 const URL = "/api/moderation/events";
-const PARSERS = { post: asModPost, remove: asRemoval, settings: asSettings, audit: asAuditEntry };
+const PARSERS = { post: asModPost, remove: asRemoval, settings: asSettings, audit: asAuditEntry, announcements: asAnnouncementList };
 
 function parse(data) {
   try {
@@ -17,7 +18,8 @@ function parse(data) {
 /**
  * Loads a snapshot with `loadSnapshot()`, hands it to `onSnapshot`, then streams from its `lastEventId`:
  * `onPost(modPost)`, `onRemove({ id })` (the post was erased from the database), `onSettings(settings)`,
- * `onAudit(entry)`; malformed events are skipped.
+ * `onAudit(entry)`, and, optional, `onAnnouncements(list)` (the whole list of the organisers' announcements, sent
+ * after every change to any of them); malformed events are skipped.
  *
  * Unlike events.js, which keeps its stream open while a snapshot reloads and holds events back, this one
  * closes the stream first and opens a new one from the fresh snapshot's `lastEventId`: every event here
@@ -27,11 +29,21 @@ function parse(data) {
  *   of 1 s doubling to 30 s; a snapshot that fails (`null`) is retried the same way. A 401 reaches the
  *   api's `onUnauthorized`, whose handler is expected to `close()` this connection.
  * - `onConnectionChange(true)` when a stream opens, `(false)` when it fails.
- * - `onEvent(name)`, optional, after the handler of each event ("post", "remove", "settings", "audit") and after each
+ * - `onEvent(name)`, optional, after the handler of each event ("post", "remove", "settings", "audit", "announcements") and after each
  *   snapshot ("snapshot"): for views that only need to know that something changed (the statistics).
  */
-export function connectModerationEvents({ loadSnapshot, onSnapshot, onPost, onRemove, onSettings, onAudit, onConnectionChange = () => {}, onEvent = () => {} }) {
-  const handlers = { post: onPost, remove: onRemove, settings: onSettings, audit: onAudit };
+export function connectModerationEvents({
+  loadSnapshot,
+  onSnapshot,
+  onPost,
+  onRemove,
+  onSettings,
+  onAudit,
+  onAnnouncements = () => {},
+  onConnectionChange = () => {},
+  onEvent = () => {},
+}) {
+  const handlers = { post: onPost, remove: onRemove, settings: onSettings, audit: onAudit, announcements: onAnnouncements };
   let source = null;
   let failures = 0;
   let timer = 0;

@@ -18,8 +18,8 @@ function sum(numbers) {
 /**
  * Fills `elements` (see moderate.html's `#stats-view`) from `api.stats(minutes)` while it is in view: `panel` (a
  * `<details>`) open, the console started (`setActive(true)`) and the tab visible. Then it fetches at once, again
- * after each `changed(name)` (every moderators' event but "settings"), at most once per `minGapMs` however many
- * arrive, and every `everyMs` so the time axis moves; nothing while out of view. A failed fetch keeps the last
+ * after each `changed(name)` (every moderators' event but "settings" and "announcements"), at most once per
+ * `minGapMs` however many arrive, and every `everyMs` so the time axis moves; nothing while out of view. A failed fetch keeps the last
  * figures and says why (a 401 says nothing: the login form takes over). `setChannels(channels)` gives `/api/wall`'s
  * list, for labels and order. Channel colours (`series-N`) follow that order, so each keeps its colour.
  */
@@ -220,9 +220,9 @@ export function createStatsPanel({ elements, api, strings, language, minutes = 6
       active = running;
       sync();
     },
-    /** A moderators' event named `name` arrived ("post", "audit", "settings", "snapshot"). */
+    /** A moderators' event named `name` arrived ("post", "audit", "settings", "announcements", "snapshot"). */
     changed(name) {
-      if (name !== "settings") request();
+      if (name !== "settings" && name !== "announcements") request(); // neither changes a figure
     },
     setChannels(channels) {
       kinds = channels;

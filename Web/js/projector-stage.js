@@ -18,6 +18,8 @@ const MAX_PINNED = 8;
 export function createStage({ spotlight, column }) {
   const posts = createPostSet();
   let answering = null;
+  /** Active announcements, as spotlight items (`announcement: true`), shown first in each round of the rotation. */
+  let announcements = [];
 
   function trim() {
     while (posts.size > MAX_POSTS) {
@@ -38,8 +40,8 @@ export function createStage({ spotlight, column }) {
   }
 
   const rotation = createRotation({
-    candidates: () => (answering ? [answering] : rotationOrder(posts.list())),
-    lookup: (id) => (answering?.id === id ? answering : posts.get(id)),
+    candidates: () => (answering ? [answering] : [...announcements, ...rotationOrder(posts.list())]),
+    lookup: (id) => (answering?.id === id ? answering : (announcements.find((item) => item.id === id) ?? posts.get(id))),
     show(post) {
       spotlight.show(post, { answering: post.id === answering?.id });
       markSpotlit();
@@ -88,6 +90,18 @@ export function createStage({ spotlight, column }) {
       spotlight.drop(id);
       syncColumn();
       rotation.removed(id);
+    },
+    /** The active announcements now (`createAnnouncements().active()`), as the rotation's first items. */
+    announce(list) {
+      const previous = new Set(announcements.map((item) => item.id));
+      announcements = list.map((item) => ({ ...item, id: `announcement:${item.id}`, announcement: true }));
+      const current = rotation.currentId;
+      const showing = announcements.find((item) => item.id === current);
+      if (current?.startsWith("announcement:") && !showing) rotation.removed(current); // ended or deleted: off at once
+      else if (showing) rotation.updated(showing); // edited: redrawn
+      const fresh = announcements.find((item) => !previous.has(item.id));
+      if (fresh && !answering) rotation.fresh(fresh.id);
+      else if (rotation.currentId === null) rotation.refresh();
     },
     answer(post) {
       if ((post?.id ?? null) === (answering?.id ?? null)) {

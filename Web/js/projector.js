@@ -1,5 +1,6 @@
 // js/projector.js: entry point of the projector view (GET /projector). Wires the modules together, nothing else.
 
+import { createAnnouncements, renderAnnouncement } from "./announcements.js";
 import { asPost, fetchPosts, fetchWall } from "./api.js";
 import { createCardList } from "./cards.js";
 import { connectEvents } from "./events.js";
@@ -27,13 +28,18 @@ if (wall.followerURL) {
   byId("follow").hidden = false;
 }
 const template = createPostCardTemplate(wall.language, wall.channels);
-const render = (post) => renderPost(template, post, { language: wall.language, links: false, sensitive: "omit" });
+const render = (post) =>
+  post.announcement
+    ? renderAnnouncement(post, { label: strings.announcement })
+    : renderPost(template, post, { language: wall.language, links: false, sensitive: "omit" });
 const stage = createStage({
   spotlight: createSpotlight(byId("spotlight"), byId("welcome"), render, { answeringLabel: strings.answeringLabel }),
   column: createCardList(byId("column"), { render, max: COLUMN_SIZE }),
 });
 stage.load(snapshot?.posts ?? []);
 stage.answer(snapshot?.answering ?? null);
+const announcements = createAnnouncements({ onChange: (active) => stage.announce(active) });
+await announcements.load();
 
 const connectionMark = byId("connection");
 connectEvents({
@@ -43,11 +49,12 @@ connectEvents({
   onSnapshot: (fresh) => {
     stage.load(fresh.posts);
     stage.answer(fresh.answering ?? null);
+    announcements.load(); // what changed while this screen was away
   },
   onPost: stage.receive,
   onUpdate: stage.update,
   onRemove: stage.remove,
-  more: { answering: (data) => stage.answer(asPost(data?.post)) },
+  more: { answering: (data) => stage.answer(asPost(data?.post)), announcements: (data) => announcements.replace(data) },
   onConnectionChange: (connected) => {
     connectionMark.hidden = connected;
   },

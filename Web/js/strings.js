@@ -40,6 +40,8 @@ const STRINGS = {
     stageOnScreen: "À l’écran",
     stageDone: "Répondue",
     answeringLabel: "Question en cours",
+    announcement: "Annonce",
+    announcementsLabel: "Annonces des organisateurs",
   },
   en: {
     loading: "Loading posts…",
@@ -80,6 +82,8 @@ const STRINGS = {
     stageOnScreen: "On screen",
     stageDone: "Answered",
     answeringLabel: "Now answering",
+    announcement: "Announcement",
+    announcementsLabel: "Announcements from the organisers",
   },
 };
 

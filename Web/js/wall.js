@@ -1,5 +1,6 @@
 // js/wall.js: entry point of the follower wall (GET /). Wires the modules together, nothing else.
 
+import { createAnnouncements, renderAnnouncement } from "./announcements.js";
 import { createAnnouncer } from "./announcer.js";
 import { fetchPosts, fetchWall } from "./api.js";
 import { createCardList } from "./cards.js";
@@ -66,11 +67,25 @@ async function startWall() {
     strings,
   });
 
+  // The organisers' announcements, pinned above the posts while active.
+  const board = byId("announcements");
+  const announcements = createAnnouncements({
+    onChange: (active) => {
+      board.replaceChildren(...active.map((item) => renderAnnouncement(item, { label: strings.announcement })));
+      board.hidden = active.length === 0;
+    },
+  });
+  await announcements.load();
+
   const connectionMark = byId("connection");
   events = connectEvents({
     lastEventId: snapshot?.lastEventId ?? null,
     loadSnapshot: () => fetchPosts({ limit: PAGE_SIZE, attempts: 3 }),
-    onSnapshot: feed.resync,
+    onSnapshot: (fresh) => {
+      feed.resync(fresh);
+      announcements.load();
+    },
+    more: { announcements: (data) => announcements.replace(data) },
     onPost: feed.receive,
     onUpdate: feed.update,
     onRemove: feed.remove,

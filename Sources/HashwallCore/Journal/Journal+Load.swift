@@ -18,6 +18,7 @@ extension Journal {
         public var audit: [AuditEntry]
         /// Keyed digests (``Journal/keyedDigest(_:)``) of the ids of erased posts.
         public var erased: Set<String>
+        public var announcements: [Announcement]
     }
 
     /// How many audit entries start-up restores (the console's list; undo reaches back this far).
@@ -56,9 +57,12 @@ extension Journal {
                 let audit = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY id DESC LIMIT ?", arguments: [Self.restoredAudit]).map(
                     Self.decodeAudit)
                 let erased = try Set(String.fetchAll(db, sql: "SELECT digest FROM erasedPost"))
+                let announcements = try Data.fetchAll(db, sql: "SELECT json FROM announcement").map {
+                    try JSONDecoder().decode(Announcement.self, from: $0)
+                }
                 return WorkingSet(
                     posts: posts, keys: keys, lastEvent: counters["lastEvent"] ?? 0, lastArrival: counters["lastArrival"] ?? 0, bans: bans,
-                    settings: settings, audit: audit, erased: erased)
+                    settings: settings, audit: audit, erased: erased, announcements: announcements)
             }
         } catch let error as JournalError {
             throw error
@@ -83,6 +87,13 @@ extension Journal {
                     """,
                 arguments: [anchor["createdAt"] as Double, anchor["arrival"] as Int64, limit])
             return try rows.map(Self.decodeStored)
+        }
+    }
+
+    /// The image of announcement `id`, if it has one.
+    public func announcementImage(_ id: String) async throws -> [UInt8]? {
+        try await self.pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT image FROM announcement WHERE id = ?", arguments: [id]).map { Array($0) }
         }
     }
 

@@ -76,6 +76,9 @@ extension Journal {
                     CREATE INDEX post_open_question ON post(questionAt) WHERE questionAt IS NOT NULL AND questionDone IS NULL;
                     """)
         }
+        migrator.registerMigration("v7: the organisers' announcements") { db in
+            try db.execute(sql: "CREATE TABLE announcement (id TEXT PRIMARY KEY NOT NULL, json BLOB NOT NULL, image BLOB)")
+        }
         return migrator
     }
 }
@@ -100,6 +103,8 @@ struct EncodedEntry: Sendable {
     var hideVisibleByAuthor: [String]
     var erased: [(postID: String, digest: String)]
     var wipeContactsBefore: Double?
+    var announcements: [(id: String, json: Data?)]
+    var announcementImage: (id: String, bytes: [UInt8]?)?
     var channelState: [(channel: String, key: String, value: Data?)]
     var lastEvent: Int64?
     var lastArrival: Int64?
@@ -120,6 +125,8 @@ struct EncodedEntry: Sendable {
         self.hideVisibleByAuthor = entry.hideVisibleByAuthor
         self.erased = entry.erased.map { ($0.postID.rawValue, $0.digest) }
         self.wipeContactsBefore = entry.wipeContactsBefore
+        self.announcements = try entry.announcements.map { ($0.id, try $0.announcement.map { try encoder.encode($0) }) }
+        self.announcementImage = entry.announcementImage
         self.channelState = entry.channelState
         self.lastEvent = entry.lastEvent
         self.lastArrival = entry.added.map(\.arrival).max()
@@ -186,6 +193,18 @@ struct EncodedEntry: Sendable {
         }
         if let before = self.wipeContactsBefore {
             try db.execute(sql: "UPDATE post SET contact = NULL WHERE contact IS NOT NULL AND createdAt < ?", arguments: [before])
+        }
+        for (id, json) in self.announcements {
+            if let json {
+                try db.execute(
+                    sql: "INSERT INTO announcement (id, json) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET json = excluded.json",
+                    arguments: [id, json])
+            } else {
+                try db.execute(sql: "DELETE FROM announcement WHERE id = ?", arguments: [id])
+            }
+        }
+        if let image = self.announcementImage {
+            try db.execute(sql: "UPDATE announcement SET image = ? WHERE id = ?", arguments: [image.bytes.map { Data($0) }, image.id])
         }
         for state in self.channelState {
             if let value = state.value {

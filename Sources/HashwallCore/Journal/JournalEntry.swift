@@ -34,6 +34,10 @@ public struct JournalEntry: Sendable {
     /// Frames already encoded for one stream, numbered from the same counter: the stage's events (questions marked,
     /// answered, the one being answered) and the projector's `answering`.
     public var frames: [(stream: WallHubs.Stream, frame: EventHub.Frame)] = []
+    /// Announcements written (new or changed) or deleted (`nil`), by id.
+    public var announcements: [(id: String, announcement: Announcement?)] = []
+    /// An announcement's image set (bytes) or removed (`nil`).
+    public var announcementImage: (id: String, bytes: [UInt8]?)?
 
     public init(
         added: [StoredPost] = [], changed: [StoredPost] = [], keys: [PostStore.RememberedKey] = [], events: [WallEvent] = [],
@@ -54,7 +58,7 @@ public struct JournalEntry: Sendable {
             && self.projectorEvents.isEmpty
             && self.audit.isEmpty && self.bans.isEmpty && self.settings == nil && self.hideVisibleByAuthor.isEmpty
             && self.channelState.isEmpty && self.erased.isEmpty && self.wipeContactsBefore == nil
-            && self.frames.isEmpty
+            && self.frames.isEmpty && self.announcements.isEmpty && self.announcementImage == nil
     }
 
     /// The highest event number this entry carries.

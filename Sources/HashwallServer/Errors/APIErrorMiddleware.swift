@@ -12,6 +12,8 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.badRequest, error.description)
         } catch let error as UnknownPost {
             throw APIError(.notFound, error.description)
+        } catch let error as UnknownAnnouncement {
+            throw APIError(.notFound, error.description)
         } catch let error as ModerationConflict {
             throw APIError(.conflict, error.description)
         } catch JournalError.overloaded {

@@ -38,6 +38,7 @@ struct ModerationRoutes {
         guarded.get("audit", use: self.audit)
         guarded.get("stats", use: self.stats)
         guarded.get("export", use: self.export)
+        AnnouncementRoutes.addModeration(to: guarded, intake: self.intake)
         guarded.get("stage") { _, _ in
             let path = "/stage/\(self.intake.stageKey)"
             return JSONBody.response(
