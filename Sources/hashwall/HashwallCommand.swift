@@ -41,6 +41,7 @@ struct Serve: AsyncParsableCommand {
             config.validate() + secrets.moderatorAccounts(config.moderation.moderators).problems + secrets.smsHooks(config).problems
             + secrets.email(config, logger: Logger(label: "hashwall")).problems
             + secrets.mastodon(config, logger: Logger(label: "hashwall"), remove: { _ in }).problems
+            + secrets.x(config, logger: Logger(label: "hashwall")).problems
         guard problems.isEmpty else { Self.fail(ConfigError(problems: problems).description) }
 
         var logger = Logger(label: "hashwall")

@@ -52,4 +52,34 @@ import Testing
             Data(#"{"channels": {"mastodon": {"tokn": 1}, "email": {"imap": {"pasword": "x"}}}}"#.utf8), source: "c")
         #expect(unknown.count == 2)
     }
+
+    @Test func xKeysAreReadAndCheckedAndItsTokenIsRequired() throws {
+        let json = """
+            {"event": {"hashtags": ["capcomnet", "#rennes"]},
+             "channels": {"x": {"enabled": true, "mode": "search", "pollSeconds": 60, "retweets": false, "maxReadsPerDay": 500}},
+             "storage": {"retentionDays": 30},
+             "wall": {"privacyNotice": "Ce mur est tenu par…"}}
+            """
+        let (config, warnings) = try HashwallConfig.decode(Data(json.utf8), source: "config.json")
+        #expect(warnings.isEmpty)
+        #expect(config.validate() == [])
+        #expect(config.channels.x.apiURL == "https://api.x.com" && config.channels.x.maxReadsPerDay == 500 && config.storage.retentionDays == 30)
+        #expect(XRules.query(hashtags: ["capcomnet", "rennes"], retweets: false) == "(#capcomnet OR #rennes) -is:retweet")
+        let secrets = Secrets(ingestToken: "i", moderatorToken: "m")
+        #expect(secrets.x(config, logger: .init(label: "test")).problems.contains { $0.contains("HASHWALL_X_BEARER_TOKEN") })
+        var broken = config
+        broken.channels.x.mode = "firehose"
+        broken.channels.x.apiURL = "api.x.com"
+        broken.channels.x.pollSeconds = 1
+        broken.channels.x.maxReadsPerDay = 0
+        broken.storage.retentionDays = 0
+        broken.event.hashtags = (0..<60).map { "hashtag\($0)" }
+        let problems = broken.validate()
+        for prefix in [
+            "channels.x.mode:", "channels.x.apiURL:", "channels.x.pollSeconds:", "channels.x.maxReadsPerDay:", "storage.retentionDays:",
+            "event.hashtags: the X rule",
+        ] {
+            #expect(problems.contains { $0.hasPrefix(prefix) }, "\(prefix) not named in \(problems)")
+        }
+    }
 }

@@ -104,5 +104,7 @@ import Testing
         #expect(csv.contains(#""'=1+1 #capcomnet""#) && csv.contains("Bonjour #capcomnet"))
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/posts.json"))) as? [String: Any])
         #expect((json["posts"] as? [[String: Any]])?.count == 2)
+        let archive = try String(contentsOfFile: out + "/archive/index.html", encoding: .utf8)
+        #expect(archive.contains("=1+1 #capcomnet") && archive.contains("Bonjour #capcomnet") && !archive.contains("<script"))
     }
 }

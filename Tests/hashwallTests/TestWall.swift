@@ -43,12 +43,14 @@ func withLiveWall(
 }
 
 /// Like ``withLiveWall(_:_:)``, returning what `body` returns.
-func withLiveWallReturning<T: Sendable>(_ config: HashwallConfig, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> T)
+func withLiveWallReturning<T: Sendable>(
+    _ config: HashwallConfig, secrets: Secrets = .testing, _ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> T
+)
     async throws -> T
 {
     var logger = Logger(label: "test")
     logger.logLevel = .warning
-    let app = try await buildApplication(config, secrets: .testing, logger: logger)
+    let app = try await buildApplication(config, secrets: secrets, logger: logger)
     return try await app.test(.live) { client in
         try await body(client, try #require(client.port))
     }

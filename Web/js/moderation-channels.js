@@ -75,6 +75,16 @@ export function createChannelPanel({ list, template, strings, language, api, cha
     node.querySelector(".channel-state").textContent = strings.channelStates[state] ?? state;
     fill(node, ".channel-retry", retryAt === null ? "" : strings.channelRetry(clock.format(retryAt)));
     fill(node, ".channel-reconnects", reconnects > 0 ? strings.channelReconnects(reconnects) : "");
+    // What a paid channel (X) read: each tweet costs.
+    const reads = status?.reads;
+    if (reads && Number.isInteger(reads.today) && Number.isInteger(reads.thisMonth)) {
+      const part = document.createElement("span");
+      part.className = "channel-reads";
+      part.textContent = strings.channelReads(reads.today, reads.thisMonth, reads.maxPerDay);
+      const errorPart = node.querySelector(".channel-error");
+      if (errorPart) errorPart.before(part);
+      else node.append(part);
+    }
     fill(node, ".channel-error", error);
     const details = [Number.isInteger(status?.posts) ? strings.channelPosts(status.posts) : "", error];
     node.setAttribute("title", details.filter(Boolean).join(" · "));

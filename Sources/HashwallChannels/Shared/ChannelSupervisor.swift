@@ -61,7 +61,7 @@ public struct ChannelSupervisor: Service {
         let name = source.name
         var backoff = self.backoff
         var attempts = 0
-        while !Task.isCancelled {
+        attempt: while !Task.isCancelled {
             if attempts > 0 { self.status.reconnecting(name) }
             attempts += 1
             let delivered = DeliveryFlag()
@@ -91,6 +91,14 @@ public struct ChannelSupervisor: Service {
                 return
             case .rateLimited(let until, _):
                 delay = .milliseconds(Int64(max(0, until.timeIntervalSince(now)) * 1000))
+            case .retry(let after, _):
+                delay = after
+            case .paused(let until, let reason):
+                self.status.paused(name, reason: reason, until: until)
+                self.metrics.channelState(name).record(Self.gaugeValue(.paused))
+                self.logger.notice("channel paused", metadata: ["channel": "\(name)", "reason": "\(reason)", "until": "\(WireDate.format(until))"])
+                do { try await Task.sleep(for: .milliseconds(Int64(max(0, until.timeIntervalSinceNow) * 1000))) } catch { break attempt }
+                continue attempt
             case .transient:
                 delay = backoff.next()
             }
@@ -128,13 +136,14 @@ public struct ChannelSupervisor: Service {
         self.metrics.channelState(name).record(Self.gaugeValue(state))
     }
 
-    /// The state gauge's values: 0 starting, 1 running, 2 failing, 3 stopped.
+    /// The state gauge's values: 0 starting, 1 running, 2 failing, 3 stopped, 4 paused.
     static func gaugeValue(_ state: ChannelStatusBoard.State) -> Int {
         switch state {
         case .starting: 0
         case .running: 1
         case .failing: 2
         case .stopped: 3
+        case .paused: 4
         }
     }
 }

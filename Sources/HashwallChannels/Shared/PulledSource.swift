@@ -33,11 +33,16 @@ public enum SourceError: Error, Sendable, CustomStringConvertible {
     case rateLimited(until: Date, String)
     /// A configuration the upstream refuses (a wrong token, a feed disabled): not retried until the wall restarts.
     case fatal(String)
+    /// Retried after the delay the source chose (an upstream's documented reconnect schedule, such as X's).
+    case retry(after: Duration, String)
+    /// Stopped on purpose until `until` (a read budget reached): `paused`, not failing, and started again then.
+    case paused(until: Date, String)
 
     public var description: String {
         switch self {
-        case .transient(let reason), .fatal(let reason): reason
+        case .transient(let reason), .fatal(let reason), .retry(_, let reason): reason
         case .rateLimited(let until, let reason): "\(reason) (rate-limited until \(WireDate.format(until)))"
+        case .paused(let until, let reason): "\(reason) (paused until \(WireDate.format(until)))"
         }
     }
 }

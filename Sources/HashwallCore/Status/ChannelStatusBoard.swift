@@ -5,6 +5,30 @@ import Synchronization
 public final class ChannelStatusBoard: Sendable {
     public enum State: String, Sendable, Codable {
         case starting, running, failing, stopped
+        /// Stopped on purpose for a while (a read budget reached), started again at `nextRetryAt`.
+        case paused
+    }
+
+    /// What a paid channel read (X): tweets today and this month (UTC), and the day's budget when one is set.
+    public struct Reads: Sendable, Encodable, Equatable {
+        public var today: Int
+        public var thisMonth: Int
+        public var maxPerDay: Int?
+
+        public init(today: Int, thisMonth: Int, maxPerDay: Int?) {
+            self.today = today
+            self.thisMonth = thisMonth
+            self.maxPerDay = maxPerDay
+        }
+
+        enum CodingKeys: String, CodingKey { case today, thisMonth, maxPerDay }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(self.today, forKey: .today)
+            try container.encode(self.thisMonth, forKey: .thisMonth)
+            try container.encode(self.maxPerDay, forKey: .maxPerDay)
+        }
     }
 
     /// One channel's state, its counts and its last error (never a secret, never a phone number).
@@ -20,8 +44,10 @@ public final class ChannelStatusBoard: Sendable {
         public var reconnects: Int = 0
         /// When a failing channel tries again (while it backs off).
         public var nextRetryAt: Date?
+        /// Paid reads (X only).
+        public var reads: Reads?
 
-        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors, signatureFailures, reconnects, nextRetryAt }
+        enum CodingKeys: String, CodingKey { case state, posts, lastPostAt, lastError, errors, signatureFailures, reconnects, nextRetryAt, reads }
 
         /// Dates as the rest of the API writes them (ISO 8601), absent values as `null`.
         public func encode(to encoder: any Encoder) throws {
@@ -34,6 +60,7 @@ public final class ChannelStatusBoard: Sendable {
             try container.encode(self.signatureFailures, forKey: .signatureFailures)
             try container.encode(self.reconnects, forKey: .reconnects)
             try container.encode(self.nextRetryAt.map(WireDate.format), forKey: .nextRetryAt)
+            try container.encodeIfPresent(self.reads, forKey: .reads)
         }
     }
 
@@ -84,6 +111,26 @@ public final class ChannelStatusBoard: Sendable {
             status.lastError = error
             status.errors += 1
             status.nextRetryAt = retryAt
+            statuses[channel] = status
+        }
+    }
+
+    /// A pulled channel stopped on purpose until `until` (its `reason` shown as `lastError`, not counted as an error).
+    public func paused(_ channel: String, reason: String, until: Date) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .paused)
+            status.state = .paused
+            status.lastError = reason
+            status.nextRetryAt = until
+            statuses[channel] = status
+        }
+    }
+
+    /// A paid channel's reads now.
+    public func setReads(_ channel: String, _ reads: Reads) {
+        self.statuses.withLock { statuses in
+            var status = statuses[channel] ?? Status(state: .starting)
+            status.reads = reads
             statuses[channel] = status
         }
     }

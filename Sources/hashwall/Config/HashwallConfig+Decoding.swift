@@ -85,6 +85,9 @@ extension HashwallConfig {
                 "bluesky": [
                     "enabled": [:], "jetstreamURL": [:], "appviewURL": [:], "serviceURL": [:], "identifier": [:], "optOutHashtag": [:],
                 ] as [String: Any],
+                "x": [
+                    "enabled": [:], "apiURL": [:], "mode": [:], "pollSeconds": [:], "retweets": [:], "maxReadsPerDay": [:], "stallSeconds": [:],
+                ] as [String: Any],
                 "email": [
                     "enabled": [:], "requiredKeyword": [:],
                     "imap": ["enabled": [:], "url": [:], "user": [:], "pollSeconds": [:]] as [String: Any],

@@ -85,6 +85,20 @@ extension HashwallConfig {
             }
             check(!self.event.hashtags.isEmpty, "event.hashtags: Bluesky follows the event's hashtags: name at least one")
         }
+        let x = self.channels.x
+        if x.enabled {
+            let url = URL(string: x.apiURL)
+            check(
+                ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
+                "channels.x.apiURL: must be an https:// URL, got \"\(x.apiURL)\"")
+            check(["stream", "search"].contains(x.mode), "channels.x.mode: must be \"stream\" or \"search\", got \"\(x.mode)\"")
+            check(x.pollSeconds >= 2, "channels.x.pollSeconds: must be at least 2, got \(x.pollSeconds)")
+            check(x.stallSeconds >= 1, "channels.x.stallSeconds: must be at least 1, got \(x.stallSeconds)")
+            if let max = x.maxReadsPerDay { check(max >= 1, "channels.x.maxReadsPerDay: must be at least 1 (or absent for no limit), got \(max)") }
+            check(!self.event.hashtags.isEmpty, "event.hashtags: X follows the event's hashtags: name at least one")
+            let query = XRules.query(hashtags: self.event.hashtags.map { String($0.drop { $0 == "#" }) }, retweets: x.retweets)
+            check(query.count <= 512, "event.hashtags: the X rule \"\(query.prefix(40))…\" is longer than X's 512 characters")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(

@@ -116,11 +116,27 @@ struct HashwallConfig: Codable, Sendable, Equatable {
             /// A post with this hashtag is never shown.
             var optOutHashtag = "nowall"
         }
+        struct X: Codable, Sendable, Equatable {
+            var enabled = false
+            /// X API v2 (tests point it at a local fake).
+            var apiURL = "https://api.x.com"
+            /// `stream`: the filtered stream, its rule managed for the event's hashtags, gaps filled by recent search;
+            /// `search`: recent search alone, every `pollSeconds`.
+            var mode = "stream"
+            var pollSeconds = 30.0
+            /// Retweets raise their original's count; `false` leaves them out of the rule (each is a paid read).
+            var retweets = true
+            /// Tweets read per UTC day before the channel pauses until the next (each read is paid); nil: no limit.
+            var maxReadsPerDay: Int?
+            /// A stream silent this long (X sends a keep-alive every 20 s) is stalled and reconnected.
+            var stallSeconds = 30.0
+        }
         var demo = Demo()
         var sms = SMS()
         var email = Email()
         var mastodon = Mastodon()
         var bluesky = Bluesky()
+        var x = X()
     }
 
     struct Moderation: Codable, Sendable, Equatable {

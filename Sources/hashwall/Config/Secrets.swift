@@ -147,6 +147,22 @@ struct Secrets: Sendable, Equatable {
             logger: logger, search: search, remove: remove)
     }
 
+    /// The X channel when enabled, or the problem (the bearer token `HASHWALL_X_BEARER_TOKEN` is required).
+    func x(_ config: HashwallConfig, logger: Logger, report: @escaping @Sendable (XSource.Usage) -> Void = { _ in }) -> (
+        source: XSource?, problems: [String]
+    ) {
+        let x = config.channels.x
+        guard x.enabled else { return (nil, []) }
+        guard let token = self.named["HASHWALL_X_BEARER_TOKEN"], !token.isEmpty else {
+            return (nil, ["channels.x.enabled: HASHWALL_X_BEARER_TOKEN is not set in the environment (the app's bearer token)"])
+        }
+        let source = XSource(
+            apiURL: x.apiURL, token: token, hashtags: config.event.hashtags, mode: XSource.Mode(rawValue: x.mode) ?? .stream,
+            pollInterval: .milliseconds(Int64(x.pollSeconds * 1000)), retweets: x.retweets, maxReadsPerDay: x.maxReadsPerDay,
+            userAgent: Self.userAgent(config), silence: .milliseconds(Int64(x.stallSeconds * 1000)), logger: logger, report: report)
+        return (source, [])
+    }
+
     /// How the wall names itself to the networks it reads: Hashwall and the URL where it runs.
     static func userAgent(_ config: HashwallConfig) -> String {
         "Hashwall/1.0 (event wall; +\(config.server.publicURL ?? "https://github.com/hashwall/hashwall"))"

@@ -65,6 +65,12 @@ func buildApplication(
     {
         sources.append(bluesky)
     }
+    if let x = secrets.x(
+        config, logger: logger,
+        report: { usage in status.setReads("x", .init(today: usage.today, thisMonth: usage.thisMonth, maxPerDay: usage.maxPerDay)) }
+    ).source {
+        sources.append(x)
+    }
     let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
     var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
     if let days = config.storage.retentionDays { services.append(ContactRetention(intake: intake, days: days, logger: logger)) }
