@@ -10,7 +10,8 @@ APT_PACKAGES := libsqlite3-dev libqrencode-dev libcurl4-openssl-dev libgmime-3.0
 RUN_APT_PACKAGES := $(APT_PACKAGES) fonts-noto-color-emoji
 # The tests also drive real pages in headless Chromium over WebDriver, read QR codes back with zbarimg and poll a real
 # Dovecot IMAP server.
-TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools dovecot-imapd fonts-noto-color-emoji
+# Past one machine: Redis and nginx + Nchan edges, started by the tests on loopback.
+TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools dovecot-imapd fonts-noto-color-emoji nginx libnginx-mod-nchan redis-server
 
 .PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text bench-mail soak clean
 

@@ -24,14 +24,18 @@ public struct WallServer: Sendable {
     public var streams: StreamAdmission
     /// Where pictures are cached; `nil`: no `/media` route.
     public var media: MediaCache?
+    /// The fan-out to Nchan edges, when enabled (its state on `/healthz`).
+    public var fanout: NchanPublisher?
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard,
         registry: PrometheusCollectorRegistry, ingestToken: String,
         settings: WallSettings, retryMilliseconds: Int = 3000, webhooks: [any WebhookChannel] = [], metrics: WallMetrics = .discarding,
         logo: LogoFile? = nil,
-        addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission(), media: MediaCache? = nil
+        addresses: ClientAddresses = ClientAddresses(), streams: StreamAdmission = StreamAdmission(), media: MediaCache? = nil,
+        fanout: NchanPublisher? = nil
     ) {
+        self.fanout = fanout
         self.media = media
         self.addresses = addresses
         self.streams = streams
@@ -68,7 +72,7 @@ public struct WallServer: Sendable {
             retryMilliseconds: self.retryMilliseconds, failures: failures, addresses: self.addresses, media: self.media,
             settings: self.settings
         ).add(to: router)
-        HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry).add(to: router)
+        HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry, fanout: self.fanout).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)
         HookRoutes(intake: self.intake, channels: self.webhooks, status: self.status, metrics: self.metrics).add(to: router)
         if let media = self.media { MediaRoutes(intake: self.intake, cache: media).add(to: router) }

@@ -160,6 +160,13 @@ public struct Browser: Sendable {
         try await self.driver.request(.POST, "/session/\(self.session)/url", ["url": url])
     }
 
+    /// Runs `source` in every page this browser opens from now on, before the page's own scripts (Chrome DevTools'
+    /// `Page.addScriptToEvaluateOnNewDocument`, through chromedriver): to watch what a page does while it loads.
+    public func runBeforeEachPage(_ source: String) async throws {
+        try await self.driver.request(
+            .POST, "/session/\(self.session)/goog/cdp/execute", ["cmd": "Page.addScriptToEvaluateOnNewDocument", "params": ["source": source]])
+    }
+
     /// Runs `script` (a function body; `arguments` holds `args`) in the page and returns its result.
     @discardableResult
     public func run(_ script: String, _ args: [Any] = []) async throws -> Any? {

@@ -11,7 +11,7 @@ import Logging
 struct HashwallCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hashwall", abstract: "A live multichannel wall for events: posts, SMS and emails on one screen.",
-        subcommands: [Serve.self, Export.self], defaultSubcommand: Serve.self)
+        subcommands: [Serve.self, Export.self, NchanConfigCommand.self], defaultSubcommand: Serve.self)
 }
 
 /// Runs the wall (the default: `hashwall --config config.json` is `hashwall serve --config config.json`).

@@ -33,6 +33,9 @@ function notAfter(id, reference) {
  * - `onConnectionChange(false)` on every error, `onConnectionChange(true)` on every open.
  *
  * - `more` maps other event names to handlers of their parsed data (the projector's `answering`).
+ * - Behind an nginx + Nchan edge the ids are Nchan's, and each event's data carries the node's numbers instead
+ *   (`hashwallEvent`, `hashwallPrevious`): an event the snapshot already holds is skipped, one whose previous event
+ *   this page never saw reloads the snapshot (nothing missed), and a `reset` older than the snapshot is ignored.
  *
  * Returns `{ resync, close }`: `resync()` reloads the snapshot the same safe way and resolves to whether it worked.
  */
@@ -55,9 +58,27 @@ export function connectEvents({
   let reloadAgain = false;
   let held = [];
   let closed = false;
+  // The node's number of the last event this page has (snapshot or event), for streams served by an edge.
+  let bridged = lastEventId;
+
+  /** Whether an edge's event is news: not in the snapshot, and nothing lost before it (else a reload is started). */
+  function fresh(data) {
+    const number = data?.hashwallEvent;
+    if (typeof number !== "string" || !/^\d+$/.test(number)) return true; // the node's own stream: ids do this
+    if (notAfter(number, bridged)) return false;
+    const previous = data.hashwallPrevious;
+    if (/^\d+$/.test(bridged ?? "") && /^\d+$/.test(previous ?? "") && !notAfter(previous, bridged)) {
+      if (reloading) reloadAgain = true;
+      else resync();
+      return false;
+    }
+    bridged = number;
+    return true;
+  }
 
   function dispatch(name, event) {
     const data = parse(event.data);
+    if (!fresh(data)) return;
     if (Object.hasOwn(more, name)) {
       if (data !== undefined) more[name](data);
       return;
@@ -71,6 +92,8 @@ export function connectEvents({
   }
 
   function receive(name, event) {
+    // A reset no newer than what this page holds (an edge keeps its recent events, resets too) changes nothing.
+    if (name === "reset" && notAfter(parse(event.data)?.lastEventId, bridged)) return;
     if (name === "reset") {
       if (reloading) reloadAgain = true; // the snapshot in flight may predate this reset
       else resync();
@@ -136,6 +159,7 @@ export function connectEvents({
       if (!ok) break;
       onSnapshot(snapshot);
       nextId = snapshot.lastEventId ?? nextId;
+      bridged = nextId;
       const replay = held;
       held = [];
       for (const { name, event } of replay) {

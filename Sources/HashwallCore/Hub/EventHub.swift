@@ -119,6 +119,7 @@ public final class EventHub: Service, Sendable {
     let metrics: WallMetrics
     let logger: Logger
     private let state = Mutex(State())
+    private let observers = Mutex<[@Sendable ([Frame]) -> Void]>([])
 
     public init(name: String = "wall", limits: Limits = Limits(), metrics: WallMetrics, logger: Logger) {
         self.name = name
@@ -151,7 +152,8 @@ public final class EventHub: Service, Sendable {
         }
     }
 
-    /// Publishes `frames` (numbered, in rising order) to every client and to the replay window.
+    /// Publishes `frames` (numbered, in rising order) to every client and to the replay window, then hands them to the
+    /// observers (in the same order: publishing is serial, from the journal's writer).
     public func publish(_ frames: [Frame]) {
         guard let last = frames.last else { return }
         let clients = self.state.withLock { state in
@@ -161,6 +163,13 @@ public final class EventHub: Service, Sendable {
             return state.clientCount
         }
         self.metrics.eventsSent.increment(by: Int64(frames.count * clients))
+        for observer in self.observers.withLock({ $0 }) { observer(frames) }
+    }
+
+    /// Calls `observer` with every batch of frames published from now on (the fan-out to Nchan edges). It runs on the
+    /// journal's writer: it must only queue.
+    public func observe(_ observer: @escaping @Sendable ([Frame]) -> Void) {
+        self.observers.withLock { $0.append(observer) }
     }
 
     /// Attaches a client written on its event loop, that last saw event `lastSeen` (`nil`: a new client, live

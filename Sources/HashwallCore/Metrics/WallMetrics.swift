@@ -45,6 +45,18 @@ public struct WallMetrics: Sendable {
         Gauge(label: "hashwall_channel_state", dimensions: [("channel", channel)], factory: self.factory)
     }
 
+    /// The fan-out to Nchan edges: events published (`hashwall_fanout_published_total`), failed attempts
+    /// (`hashwall_fanout_failures_total`), resets sent after an overflow or a restart (`hashwall_fanout_resets_total`) and
+    /// events waiting (`hashwall_fanout_backlog`).
+    public var fanout: (published: Counter, failures: Counter, resets: Counter, backlog: Gauge) {
+        (
+            Counter(label: "hashwall_fanout_published_total", factory: self.factory),
+            Counter(label: "hashwall_fanout_failures_total", factory: self.factory),
+            Counter(label: "hashwall_fanout_resets_total", factory: self.factory),
+            Gauge(label: "hashwall_fanout_backlog", factory: self.factory)
+        )
+    }
+
     /// Metrics that go nowhere, for tests of the core.
     public static var discarding: WallMetrics { WallMetrics(factory: NOOPMetricsHandler.instance) }
 
@@ -57,7 +69,7 @@ public struct WallMetrics: Sendable {
         self.duplicatesMerged = Counter(label: "hashwall_duplicates_merged_total", factory: factory)
         self.repostsCounted = Counter(label: "hashwall_reposts_counted_total", factory: factory)
         self.sseClients = Dictionary(
-            uniqueKeysWithValues: ["wall", "projector", "moderators"].map {
+            uniqueKeysWithValues: ["wall", "projector", "moderators", "stage"].map {
                 ($0, Gauge(label: "hashwall_sse_clients", dimensions: [("stream", $0)], factory: factory))
             })
         self.eventsSent = Counter(label: "hashwall_sse_frames_sent_total", factory: factory)

@@ -9,6 +9,7 @@ struct HealthRoutes {
     let hubs: WallHubs
     let status: ChannelStatusBoard
     let registry: PrometheusCollectorRegistry
+    let fanout: NchanPublisher?
 
     func add(to router: Router<HashwallRequestContext>) {
         router.get("healthz", use: self.health)
@@ -22,6 +23,8 @@ struct HealthRoutes {
         /// Open event streams: followers' and projectors' (`/events`) and moderators'.
         var sseClients: Int
         var channels: [String: ChannelStatusBoard.Status]
+        /// The fan-out to Nchan edges, when enabled.
+        var fanout: NchanPublisher.Status?
     }
 
     @Sendable func health(_ request: Request, context: HashwallRequestContext) async throws -> Response {
@@ -29,7 +32,7 @@ struct HealthRoutes {
             Health(
                 posts: await self.intake.count, lastEventId: String(self.hubs.wall.lastEvent),
                 sseClients: self.hubs.all.map(\.clientCount).reduce(0, +),
-                channels: self.status.snapshot))
+                channels: self.status.snapshot, fanout: self.fanout?.status))
     }
 
     @Sendable func metrics(_ request: Request, context: HashwallRequestContext) async throws -> Response {

@@ -104,6 +104,7 @@ extension HashwallConfig {
                 "title": [:], "howToContribute": [:], "theme": [:], "language": [:], "accentColor": [:], "logo": [:], "privacyNotice": [:],
             ] as [String: Any],
             "log": ["level": [:]] as [String: Any],
+            "fanout": ["nchan": ["enabled": [:], "publishURL": [:], "maxBacklog": [:]] as [String: Any]] as [String: Any],
         ]
     }
 

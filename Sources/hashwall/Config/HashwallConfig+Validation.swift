@@ -99,6 +99,14 @@ extension HashwallConfig {
             let query = XRules.query(hashtags: self.event.hashtags.map { String($0.drop { $0 == "#" }) }, retweets: x.retweets)
             check(query.count <= 512, "event.hashtags: the X rule \"\(query.prefix(40))…\" is longer than X's 512 characters")
         }
+        let nchan = self.fanout.nchan
+        if nchan.enabled {
+            let url = URL(string: nchan.publishURL)
+            check(
+                ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
+                "fanout.nchan.publishURL: must be an edge's publisher, like http://10.0.0.5:9081/pub, got \"\(nchan.publishURL)\"")
+            check(nchan.maxBacklog >= 100, "fanout.nchan.maxBacklog: must be at least 100, got \(nchan.maxBacklog)")
+        }
         check(!self.storage.path.isEmpty, "storage.path: must not be empty")
         check(self.storage.maxPosts >= 10, "storage.maxPosts: must be at least 10, got \(self.storage.maxPosts)")
         check(

@@ -195,4 +195,17 @@ struct HashwallConfig: Codable, Sendable, Equatable {
     var storage = Storage()
     var wall = Wall()
     var log = Log()
+    var fanout = Fanout()
+
+    /// Followers' streams through nginx + Nchan edges (DESIGN.md, "Past one machine").
+    struct Fanout: Codable, Sendable, Equatable {
+        struct Nchan: Codable, Sendable, Equatable {
+            var enabled = false
+            /// Any edge's publisher location (`hashwall nchan-config` makes it `/pub` on port 9081).
+            var publishURL = "http://127.0.0.1:9081/pub"
+            /// Events kept while the edges do not answer; past this, screens behind them reload.
+            var maxBacklog = 10_000
+        }
+        var nchan = Nchan()
+    }
 }

@@ -73,6 +73,14 @@ func buildApplication(
     }
     let supervisor = ChannelSupervisor(sources: sources, intake: intake, journal: journal, status: status, metrics: metrics, logger: logger)
     var services: [any Service] = [journal] + hubs.all + [ProjectorRelease(intake: intake)] + smsServices + [supervisor]
+    var fanout: NchanPublisher?
+    if config.fanout.nchan.enabled {
+        let publisher = NchanPublisher(
+            publishURL: config.fanout.nchan.publishURL, maxBacklog: config.fanout.nchan.maxBacklog, metrics: metrics, logger: logger)
+        publisher.attach(to: hubs)
+        services.append(publisher)
+        fanout = publisher
+    }
     if let days = config.storage.retentionDays { services.append(ContactRetention(intake: intake, days: days, logger: logger)) }
 
     let publicOrigin = config.server.publicURL.flatMap(URL.init(string:)).flatMap { url -> String? in
@@ -87,7 +95,7 @@ func buildApplication(
         retryMilliseconds: config.server.sseRetryMilliseconds, webhooks: webhooks, metrics: metrics, logo: logo,
         addresses: ClientAddresses(trustedProxies: config.server.trustedProxies),
         streams: StreamAdmission(perAddress: config.server.maxStreamsPerAddress, total: config.server.maxStreams),
-        media: MediaCache(directory: config.mediaCacheDirectory, userAgent: Secrets.userAgent(config), logger: logger))
+        media: MediaCache(directory: config.mediaCacheDirectory, userAgent: Secrets.userAgent(config), logger: logger), fanout: fanout)
     return Application(
         router: server.router(),
         server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
