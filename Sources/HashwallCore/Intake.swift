@@ -27,6 +27,8 @@ public actor Intake {
     var answering: PostID?
     /// The organisers' announcements, by id.
     var announcements: [String: Announcement]
+    /// The pictures of visible posts by cache key, for `/media` (rebuilt when the store's generation moved).
+    var mediaIndex: (generation: Int, media: [String: Media]) = (-1, [:])
     /// Set while memory is restored from the journal after a failed commit (``recover()``): changes are refused.
     var recovering = false
     let journal: Journal
@@ -188,6 +190,7 @@ public actor Intake {
     /// Takes the state in `saved` as memory's.
     private func restore(_ saved: Journal.WorkingSet) {
         self.store = PostStore(limits: self.store.limits, posts: saved.posts, keys: saved.keys, lastArrival: saved.lastArrival)
+        self.mediaIndex = (-1, [:])  // a new store counts its generations from zero again
         self.lastEvent = max(self.lastEvent, saved.lastEvent)
         self.book.restore(saved)
         self.erasedDigests = saved.erased
@@ -248,10 +251,14 @@ public actor Intake {
 
     /// The picture with cache key `key` of a visible post; `nil` when no visible post has it (hidden, gone, unknown).
     public func visibleMedia(key: String) -> Media? {
-        for stored in self.store.allPosts where stored.moderation.state == .visible {
-            if let media = stored.post.media.first(where: { $0.key == key }) { return media }
+        if self.mediaIndex.generation != self.store.generation {
+            var media: [String: Media] = [:]
+            for stored in self.store.allPosts where stored.moderation.state == .visible {
+                for item in stored.post.media where media[item.key] == nil { media[item.key] = item }
+            }
+            self.mediaIndex = (self.store.generation, media)
         }
-        return nil
+        return self.mediaIndex.media[key]
     }
 
     /// The organiser's figures from the database (exact across restarts): see ``WallStats``.

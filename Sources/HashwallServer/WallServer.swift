@@ -70,7 +70,7 @@ public struct WallServer: Sendable {
         ModerationRoutes(
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
             retryMilliseconds: self.retryMilliseconds, failures: failures, addresses: self.addresses, media: self.media,
-            settings: self.settings
+            settings: self.settings, fanout: self.fanout
         ).add(to: router)
         HealthRoutes(intake: self.intake, hubs: self.hubs, status: self.status, registry: self.registry, fanout: self.fanout).add(to: router)
         WallRoutes(settings: self.settings, logo: self.logo).add(to: router)

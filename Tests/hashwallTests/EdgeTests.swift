@@ -254,3 +254,44 @@ enum HTTPSnapshot {
         }
     }
 }
+
+/// An erasure reaches the edges: their channels are purged, so no follower is sent the erased text again.
+@Suite struct EdgeErasureTests {
+    @Test func anErasurePurgesTheEdgesChannels() async throws {
+        let redis = try await Redis.start()
+        defer { redis.stop() }
+        let directory = try TemporaryDirectory()
+        let (listen, publish) = (try freePort(), try freePort())
+        var config = HashwallConfig.testing(journalIn: directory.path)
+        config.fanout.nchan.enabled = true
+        config.fanout.nchan.publishURL = "http://127.0.0.1:\(publish)/pub"
+        try await withLiveWall(config) { client, port in
+            let edge = try await Nginx.start(
+                configuration: NchanConfig(
+                    listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(port)", publisherPort: publish, address: "127.0.0.1",
+                    prefix: directory.file("edge")
+                ).text, prefix: directory.file("edge"), port: listen)
+            defer { edge.stop() }
+            let troll = try #require(try json(try await ingest(client, body(author: "Troll", text: "QUOKKA à effacer")))["id"] as? String)
+            try await ingest(client, body(author: "Claire", text: "Je reste"))
+            try await eventually(within: .seconds(15), "published") { (try await EdgeTests.fanout(client)["published"] as? Int ?? 0) >= 4 }
+            let erase = try await client.execute(
+                uri: "/api/moderation/authors/erase", method: .post, headers: ErasureHTTPTests.moderator,
+                body: ByteBuffer(string: #"{"postId":"\#(troll)"}"#))
+            #expect(erase.status == .ok)
+            try await ingest(client, body(author: "Claire", text: "Après l'effacement"))
+            try await eventually(within: .seconds(15), "purged and published") {
+                let fanout = try await EdgeTests.fanout(client)
+                return fanout["state"] as? String == "ok" && fanout["backlog"] as? Int == 0
+            }
+            // A new follower gets what the edge keeps (its last 32 events): nothing of the erased post.
+            let follower = try await EdgeTests.follow("http://127.0.0.1:\(listen)/events")
+            var seen: [String] = []
+            while !seen.contains(where: { $0.contains("Après l'effacement") }) {
+                seen.append(try await follower.next(within: .seconds(15)).data)
+            }
+            #expect(!seen.contains { $0.contains("QUOKKA") }, "the edge no longer has the erased post")
+            await follower.close()
+        }
+    }
+}

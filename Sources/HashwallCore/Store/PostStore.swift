@@ -46,7 +46,11 @@ public struct PostStore: Sendable {
     typealias Slot = StoredPost
 
     public let limits: StoreLimits
-    var slots: [PostID: Slot] = [:]
+    var slots: [PostID: Slot] = [:] {
+        didSet { self.generation &+= 1 }  // no `oldValue`: the dictionary is still mutated in place
+    }
+    /// Changes with every change to a post in memory: indexes built from the posts (pictures) know when to rebuild.
+    public private(set) var generation = 0
     /// Post ids, oldest first by (`createdAt`, arrival).
     var order: [PostID] = []
     var keys: [DedupeKey: RememberedKey] = [:]

@@ -35,6 +35,8 @@ public final class NchanPublisher: Service, Sendable {
         var channel: String
         var name: String
         var body: ByteBuffer
+        /// Deletes the channel and every message Nchan keeps of it (Redis included) instead of publishing.
+        var purge = false
     }
 
     struct Queue {
@@ -77,6 +79,20 @@ public final class NchanPublisher: Service, Sendable {
     }
 
     public var status: Status { self.queue.withLock { $0.status } }
+
+    /// After an erasure: deletes both channels on the edges (`DELETE publishURL?channel=…`), so that neither Redis nor
+    /// an edge's memory keeps a byte of what was erased; their followers are disconnected and reload. In order with the
+    /// events: what was queued before goes out first.
+    public func purge(lastEvent: Int64) {
+        self.queue.withLock { queue in
+            for channel in ["wall", "projector"] {
+                queue.messages.append(Message(channel: channel, name: "", body: ByteBuffer(), purge: true))
+                self.queueReset(channel, lastEvent: lastEvent, in: &queue)
+            }
+            queue.status.backlog = queue.messages.count
+        }
+        self.wake.yield()
+    }
 
     /// Queues `frames` for `channel` (on the journal's writer: no waiting here).
     func enqueue(_ channel: String, _ frames: [EventHub.Frame]) {
@@ -160,13 +176,20 @@ public final class NchanPublisher: Service, Sendable {
 
     private func post(_ message: Message) async throws {
         var request = HTTPClientRequest(url: self.publishURL + (self.publishURL.contains("?") ? "&" : "?") + "channel=" + message.channel)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "X-EventSource-Event", value: message.name)
-        request.body = .bytes(message.body)
+        if message.purge {
+            request.method = .DELETE
+        } else {
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "X-EventSource-Event", value: message.name)
+            request.body = .bytes(message.body)
+        }
         let response = try await self.client.execute(request, timeout: .seconds(5))
         _ = try? await response.body.collect(upTo: 64 * 1024)
-        guard (200..<300).contains(response.status.code) else { throw Refused(status: response.status.code) }
+        // Deleting a channel that does not exist (nothing was ever published to it) is done too.
+        guard (200..<300).contains(response.status.code) || (message.purge && response.status.code == 404) else {
+            throw Refused(status: response.status.code)
+        }
     }
 
     /// An SSE frame's event name and data (`id: N\nevent: NAME\ndata: JSON\n\n`).

@@ -18,6 +18,8 @@ struct ModerationRoutes {
     let media: MediaCache?
     /// The wall's title, language and hashtags, for the static archive.
     let settings: WallSettings
+    /// The fan-out to Nchan edges, whose channels an erasure purges.
+    let fanout: NchanPublisher?
 
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api/moderation")
@@ -143,6 +145,7 @@ struct ModerationRoutes {
         let body: AuthorBody = try await Self.decode(request, context: context)
         let erasure = try await self.intake.erase(authorOf: PostID(body.postId), by: try Self.moderator(context))
         await self.media?.remove(erasure.mediaKeys)
+        self.fanout?.purge(lastEvent: self.hubs.wall.lastEvent)
         return JSONBody.response(erasure)
     }
 
