@@ -43,6 +43,27 @@ import Testing
         }
     }
 
+    /// A live node publishing to one edge (its own Redis), from the generated configuration; `body` gets the node's test
+    /// client and the edge's followers' port.
+    static func withNodeAndEdge(_ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> Void) async throws {
+        let redis = try await Redis.start()
+        defer { redis.stop() }
+        let directory = try TemporaryDirectory()
+        let (listen, publish) = (try freePort(), try freePort())
+        var config = HashwallConfig.testing(journalIn: directory.path)
+        config.fanout.nchan.enabled = true
+        config.fanout.nchan.publishURL = "http://127.0.0.1:\(publish)/pub"
+        try await withLiveWall(config) { client, port in
+            let edge = try await Nginx.start(
+                configuration: NchanConfig(
+                    listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(port)", publisherPort: publish, address: "127.0.0.1",
+                    prefix: directory.file("edge")
+                ).text, prefix: directory.file("edge"), port: listen)
+            defer { edge.stop() }
+            try await body(client, listen)
+        }
+    }
+
     static func fanout(_ client: some TestClientProtocol) async throws -> [String: Any] {
         try json(try await client.execute(uri: "/healthz", method: .get))["fanout"] as? [String: Any] ?? [:]
     }
@@ -202,22 +223,9 @@ enum HTTPSnapshot {
 /// The follower page behind an edge, in headless Chromium: the snapshot through the edge, the stream from Nchan.
 @Suite struct EdgeBrowserTests {
     @Test func theFollowerPageBehindAnEdgeShowsEachPostOnceNeverAHiddenOneAndFollowsLive() async throws {
-        let redis = try await Redis.start()
-        defer { redis.stop() }
-        let directory = try TemporaryDirectory()
-        let (listen, publish) = (try freePort(), try freePort())
-        var config = HashwallConfig.testing(journalIn: directory.path)
-        config.fanout.nchan.enabled = true
-        config.fanout.nchan.publishURL = "http://127.0.0.1:\(publish)/pub"
         let driver = try await WebDriver.start()
         defer { driver.stop() }
-        try await withLiveWall(config) { client, port in
-            let edge = try await Nginx.start(
-                configuration: NchanConfig(
-                    listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(port)", publisherPort: publish, address: "127.0.0.1",
-                    prefix: directory.file("edge")
-                ).text, prefix: directory.file("edge"), port: listen)
-            defer { edge.stop() }
+        try await EdgeTests.withNodeAndEdge { client, listen in
             // Before the page: three posts, one hidden. The edge keeps them all in its buffer, the hidden one too.
             var ids: [String] = []
             for text in ["Un #capcomnet", "Deux #capcomnet", "Trois #capcomnet"] {
@@ -258,20 +266,7 @@ enum HTTPSnapshot {
 /// An erasure reaches the edges: their channels are purged, so no follower is sent the erased text again.
 @Suite struct EdgeErasureTests {
     @Test func anErasurePurgesTheEdgesChannels() async throws {
-        let redis = try await Redis.start()
-        defer { redis.stop() }
-        let directory = try TemporaryDirectory()
-        let (listen, publish) = (try freePort(), try freePort())
-        var config = HashwallConfig.testing(journalIn: directory.path)
-        config.fanout.nchan.enabled = true
-        config.fanout.nchan.publishURL = "http://127.0.0.1:\(publish)/pub"
-        try await withLiveWall(config) { client, port in
-            let edge = try await Nginx.start(
-                configuration: NchanConfig(
-                    listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(port)", publisherPort: publish, address: "127.0.0.1",
-                    prefix: directory.file("edge")
-                ).text, prefix: directory.file("edge"), port: listen)
-            defer { edge.stop() }
+        try await EdgeTests.withNodeAndEdge { client, listen in
             let troll = try #require(try json(try await ingest(client, body(author: "Troll", text: "QUOKKA à effacer")))["id"] as? String)
             try await ingest(client, body(author: "Claire", text: "Je reste"))
             try await eventually(within: .seconds(15), "published") { (try await EdgeTests.fanout(client)["published"] as? Int ?? 0) >= 4 }
