@@ -13,7 +13,7 @@ RUN_APT_PACKAGES := $(APT_PACKAGES) fonts-noto-color-emoji
 # Past one machine: Redis and nginx + Nchan edges, started by the tests on loopback.
 TEST_APT_PACKAGES := $(APT_PACKAGES) chromium chromium-driver zbar-tools dovecot-imapd fonts-noto-color-emoji nginx libnginx-mod-nchan redis-server
 
-.PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text bench-mail soak clean
+.PHONY: all deps test-deps install-packages build run test lint format release fuzz bench bench-full bench-ingest bench-browser bench-text bench-mail bench-edges soak clean
 
 all: build
 
@@ -75,6 +75,15 @@ bench: deps
 	bench/ingest.sh
 	python3 bench/browser.py
 	@$(MAKE) --no-print-directory bench-text
+
+# Followers through two nginx + Nchan edges sharing Redis (configured by `hashwall nchan-config`, one worker each)
+# beside the node alone, same scenario, same session: per-edge and total deliveries, p99, CPU, the node's CPU for
+# publishing, followers per busy edge core (docs/edges.md). BENCH_REPS runs; EDGES_SCENARIO c1k, c5k10 or c10k.
+EDGES_SCENARIO ?= c5k10
+bench-edges: deps
+	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES) redis-server"
+	$(SWIFT) build -c release
+	bench/edges.sh $(BENCH_REPS) $(EDGES_SCENARIO)
 
 # The text path of a post (normalise, scan, fold, blocklist) on pathological 20,000-character texts beside plain
 # letters: a linear scanner keeps every ratio near 1.

@@ -130,4 +130,6 @@ public final class Nginx: Sendable {
 
 public struct EdgeFailure: Error, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
 }

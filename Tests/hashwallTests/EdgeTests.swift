@@ -64,6 +64,15 @@ import Testing
         }
     }
 
+    /// The next event of `client`, or an error that says which one was awaited.
+    static func next(_ client: SSEClient, _ what: String, within: Duration = .seconds(20)) async throws -> SSEEvent {
+        do {
+            return try await client.next(within: within)
+        } catch {
+            throw EdgeFailure(description: "\(what): \(error)")
+        }
+    }
+
     static func fanout(_ client: some TestClientProtocol) async throws -> [String: Any] {
         try json(try await client.execute(uri: "/healthz", method: .get))["fanout"] as? [String: Any] ?? [:]
     }
@@ -95,6 +104,10 @@ import Testing
                 try await Self.follow("http://127.0.0.1:\(listenB)/events"),
                 try await SSEClient.connect(to: "http://127.0.0.1:\(port)/events"),
             ]
+            let projectors = [
+                try await Self.follow("http://127.0.0.1:\(listenB)/events?view=projector"),
+                try await SSEClient.connect(to: "http://127.0.0.1:\(port)/events?view=projector"),
+            ]
             var ids: [String] = []
             for text in ["Premier #capcomnet", "Deuxième #capcomnet", "Troisième #capcomnet"] {
                 ids.append(try #require(try json(try await ingest(client, body(author: "Claire", text: text)))["id"] as? String))
@@ -107,6 +120,10 @@ import Testing
             }
             #expect(seen[0] == seen[2] && seen[1] == seen[2], "the same events, in the same order, on both edges and the node")
             #expect(seen[2].map { String($0.prefix { $0 != " " }) } == ["post", "post", "post", "remove"])
+            // The projector's view too, from its own channel.
+            let onEdge = try await Self.take(4, from: projectors[0]).map(Self.comparable)
+            #expect(onEdge == (try await Self.take(4, from: projectors[1]).map(Self.comparable)))
+            for projector in projectors { await projector.close() }
             // Pages load their snapshot through the edge (proxied to the node) and find the numbers to bridge with.
             let snapshot = try await HTTPSnapshot.get("http://127.0.0.1:\(listenB)/api/posts")
             #expect(snapshot.count == 2)
@@ -153,9 +170,13 @@ import Testing
 /// A plain GET of a posts page through any server (not the test client's own connection).
 enum HTTPSnapshot {
     static func get(_ url: String) async throws -> [[String: Any]] {
+        try await Self.json(url)["posts"] as? [[String: Any]] ?? []
+    }
+
+    static func json(_ url: String) async throws -> [String: Any] {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 1 << 20)
-        return (try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])?["posts"] as? [[String: Any]] ?? []
+        return try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] ?? [:]
     }
 }
 
@@ -186,17 +207,23 @@ enum HTTPSnapshot {
         #expect(try await ingest(port: nodePort, body(author: "Claire", text: "Avant le redémarrage")) == 202)
         var first: SSEEvent?
         while first == nil {
-            let event = try await follower.next(within: .seconds(15))
+            let event = try await EdgeTests.next(follower, "the first post")
             if event.type == "post" { first = event }
         }
         await follower.close()
         edge.stop()
         #expect(try await ingest(port: nodePort, body(author: "Claire", text: "Pendant le redémarrage")) == 202)
         try await edge.start(port: listen)
+        // Once the node got the post through (Nchan has its Redis link back), the follower resumes.
+        try await eventually(within: .seconds(20), "the post published through the restarted edge") {
+            let health = try await HTTPSnapshot.json("http://127.0.0.1:\(nodePort)/healthz")
+            let fanout = health["fanout"] as? [String: Any]
+            return fanout?["state"] as? String == "ok" && fanout?["backlog"] as? Int == 0
+        }
         let resumed = try await EdgeTests.follow("http://127.0.0.1:\(listen)/events", lastEventID: try #require(first?.id))
         var texts: [String] = []
         while !texts.contains(where: { $0.contains("Pendant le redémarrage") }) {
-            let event = try await resumed.next(within: .seconds(20))
+            let event = try await EdgeTests.next(resumed, "the post made while the edge restarted")
             if event.type == "post" { texts.append(event.data) }
         }
         #expect(!texts.contains { $0.contains("Avant le redémarrage") }, "nothing twice after a resume")
@@ -209,7 +236,7 @@ enum HTTPSnapshot {
         #expect(try await ingest(port: nodePort, body(author: "Claire", text: "Après le retour du nœud")) == 202)
         var names: [String] = []
         while !names.contains("post") {
-            let event = try await resumed.next(within: .seconds(20))
+            let event = try await EdgeTests.next(resumed, "the node's reset and post after its return (so far: \(names))")
             names.append(event.type)
             if event.type == "post" { #expect(event.data.contains("Après le retour du nœud")) }
         }

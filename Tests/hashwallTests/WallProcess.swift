@@ -59,11 +59,18 @@ final class WallProcess: Sendable {
     /// The port it printed at start-up.
     func port(within: Duration = .seconds(30)) async throws -> Int {
         try await eventually(within: within, "the wall's start-up banner") {
+            if !self.process.isRunning {  // it will never print it: say why
+                throw Exited(description: "the wall exited before its start-up banner: \(self.standardError.suffix(2000))")
+            }
             guard let line = self.standardOutput.split(separator: "\n").first(where: { $0.contains("Wall:") }),
                 let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: CharacterSet(charactersIn: "/ "))) })
             else { return nil }
             return port
         }
+    }
+
+    struct Exited: Error, CustomStringConvertible {
+        var description: String
     }
 
     func signal(_ signal: Int32) {
