@@ -90,8 +90,8 @@ import Testing
             try await projector.waitUntil("the projector", "return document.querySelectorAll('#spotlight .card').length > 0")
             #expect(try await phone.run("return document.getElementById('announcements').hidden") as? Bool == true)
 
-            // Starts in 2 s, ends 6 s later: written now, shown only then.
-            let start = Date() + 2
+            // Starts in 4 s, ends 6 s later: written now, shown only then (4 s: time enough to look before, even on a loaded machine).
+            let start = Date() + 4
             let created = try await client.execute(
                 uri: "/api/moderation/announcements", method: .post, headers: Self.moderator,
                 body: Self.draft("Le déjeuner est servi <b>au hall</b>", from: start, to: start + 6))

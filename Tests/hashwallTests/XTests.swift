@@ -21,7 +21,7 @@ import Testing
         config.channels.x.pollSeconds = 2
         config.channels.x.retweets = retweets
         config.channels.x.maxReadsPerDay = maxReadsPerDay
-        config.channels.x.stallSeconds = 2
+        config.channels.x.stallSeconds = 5  // a loaded machine's pauses are not silences
         return config
     }
 
@@ -196,22 +196,24 @@ import Testing
         let fake = try await FakeX.start()
         fake.keepAliveInterval = 0.3
         let directory = try TemporaryDirectory()
+        // Keep-alives every 0.3 s, silence allowed 5 s (config(…)): the stream stays; stalled, it is reconnected.
         try await withLiveWall(Self.config(directory, fake), secrets: Self.secrets(fake)) { client, _ in
             try await eventually(within: .seconds(15), "the stream connected") { fake.isStreamConnected }
             fake.post(Self.tweet(fake, "Un #capcomnet"))
             try await eventually(within: .seconds(10), "the tweet") { try await Self.posts(client).count == 1 }
             #expect(fake.streamConnections == 1, "keep-alives keep the stream")
             fake.stall()
-            try await eventually(within: .seconds(15), "a new connection after the silence") { fake.streamConnections == 2 }
+            try await eventually(within: .seconds(20), "a new connection after the silence") { fake.streamConnections >= 2 }
         }
         let search = try TemporaryDirectory()
+        let opened = fake.streamConnections  // the stream-mode wall has stopped: nothing opens a stream now but a bug
         try await withLiveWall(Self.config(search, fake, mode: "search"), secrets: Self.secrets(fake)) { client, _ in
             try await eventually(within: .seconds(10), "the newest page") { try await Self.posts(client).count == 1 }
             let next = Self.tweet(fake, "Deux #capcomnet")
             fake.post(next)
             try await eventually(within: .seconds(10), "the next poll") { try await Self.posts(client).count == 2 }
             #expect(fake.searchRequests.last?["since_id"] != nil)
-            #expect(fake.streamConnections == 2, "search mode never opens the stream")
+            #expect(fake.streamConnections == opened, "search mode never opens the stream")
         }
         await fake.stop()
     }
