@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Side-by-side table of a bench/run.sh session: per scenario, the median of each server's runs and the ratio."""
-import json, os, statistics, sys
+import os, statistics, sys
+
+from runs import read_run
 
 out, command = sys.argv[1], sys.argv[2]
 runs = {}
@@ -8,14 +10,9 @@ for name in sorted(os.listdir(out)):
     if not name.endswith(".txt") or name == "env.txt":
         continue
     scenario, server, _ = name[:-4].rsplit("-", 2)
-    lines = open(os.path.join(out, name)).read().strip().splitlines()
-    try:
-        data = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        print(f"{name}: no JSON line (see the file)", file=sys.stderr)
+    data = read_run(os.path.join(out, name), name)
+    if data is None:
         continue
-    received = data.get("received") or 0
-    data["cpu_us_per_delivery"] = (data.get("server_cpu_s") or 0) * 1e6 / received if received else None
     runs.setdefault(scenario, {}).setdefault(server, []).append(data)
 
 figures = [("lost", "lost"), ("from-due p50 ms", "sched_p50_ms"), ("from-due p99 ms", "sched_p99_ms"), ("fan-out max ms", "fanout_max_ms"),

@@ -2,6 +2,8 @@
 """The table of a bench/edges.sh session: the node alone beside two Nchan edges (medians of the runs)."""
 import json, os, statistics, sys
 
+from runs import read_run
+
 out, command = sys.argv[1], sys.argv[2]
 runs = {"node": [], "edge-a": [], "edge-b": []}
 publish = []
@@ -13,16 +15,11 @@ for name in sorted(os.listdir(out)):
     if not name.endswith(".txt") or name == "env.txt":
         continue
     kind = name.rsplit("-r", 1)[0]
-    lines = open(path).read().strip().splitlines()
-    try:
-        data = json.loads(lines[-1])
-    except (IndexError, json.JSONDecodeError):
-        print(f"{name}: no JSON line (see the file)", file=sys.stderr)
+    data = read_run(path, name)
+    if data is None:
         continue
-    received = data.get("received") or 0
     cpu = data.get("server_cpu_s") or 0
     busy = cpu / data["measure_s"] if data.get("measure_s") else None  # cores the server kept busy
-    data["cpu_us_per_delivery"] = cpu * 1e6 / received if received else None
     data["followers_per_core"] = (data.get("connected") or 0) / busy if busy else None
     runs.setdefault(kind, []).append(data)
 

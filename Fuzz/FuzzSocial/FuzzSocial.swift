@@ -23,7 +23,7 @@ public func fuzzSocial(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     {
         precondition(post.id.rawValue.hasPrefix("bluesky:at://") && !post.text.isEmpty, "a Bluesky post without id or text")
     }
-    let x = XRules(hashtags: ["capcomnet"])
+    let x = XRules()
     var lines = XLineDecoder()
     // The same bytes in two cuts: a line split across chunks must decode as one.
     let cut = bytes.count / 2

@@ -322,14 +322,18 @@ public actor Intake {
     /// Posts in memory.
     public var count: Int { self.store.count }
 
-    func nextEvent(_ change: WallEvent.Change) -> WallEvent {
+    /// The next number of the one counter every stream's events share.
+    func nextNumber() -> Int64 {
         self.lastEvent += 1
-        return WallEvent(number: self.lastEvent, change: change)
+        return self.lastEvent
+    }
+
+    func nextEvent(_ change: WallEvent.Change) -> WallEvent {
+        WallEvent(number: self.nextNumber(), change: change)
     }
 
     func nextModeratorEvent(_ change: ModeratorEvent.Change) -> ModeratorEvent {
-        self.lastEvent += 1
-        return ModeratorEvent(number: self.lastEvent, change: change)
+        ModeratorEvent(number: self.nextNumber(), change: change)
     }
 
     func moderated(_ stored: StoredPost) -> ModeratedPost {

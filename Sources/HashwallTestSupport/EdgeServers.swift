@@ -99,8 +99,7 @@ public final class Nginx: Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         process.arguments = ["-p", self.prefix + "/", "-c", self.prefix + "/nginx.conf", "-g", "daemon off;"]
         process.standardOutput = FileHandle.nullDevice
-        let errors = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = errors
+        process.standardError = FileHandle.nullDevice  // nginx writes its errors to error.log in its prefix
         try process.run()
         self.process.withLock { $0 = process }
         try await eventually(within: .seconds(10), "nginx to listen on \(port)") {

@@ -47,10 +47,16 @@ import Testing
         let fake = try await FakeX.start()
         let foreign = fake.addForeignRule(value: "#autrechose", tag: "other-tool")
         let directory = try TemporaryDirectory()
-        for _ in 0..<2 {
+        for round in 0..<2 {
             try await withLiveWall(Self.config(directory, fake), secrets: Self.secrets(fake)) { client, _ in
                 try await eventually(within: .seconds(15), "the stream connected") { fake.isStreamConnected }
                 try await eventually(within: .seconds(10), "running") { try await Self.channel(client)["state"] as? String == "running" }
+                guard round == 0 else { return }
+                // The other tool's tweets come down the same stream: they are not the event's.
+                fake.post(Self.tweet(fake, "Pour l'autre outil #autrechose"))
+                fake.post(Self.tweet(fake, "Pour le mur #capcomnet"))
+                try await eventually(within: .seconds(10), "the event's tweet") { try await Self.posts(client).count >= 1 }
+                #expect(try await Self.posts(client).compactMap { $0["text"] as? String } == ["Pour le mur #capcomnet"])
             }
         }
         let rules = fake.rules
@@ -110,10 +116,8 @@ import Testing
             #expect(media.first?["sensitive"] as? Bool == true && media.first?["alt"] as? String == "La salle")
 
             // An edit: a new id whose history starts with the first one, the same post, updated.
-            let edited = FakeX.Tweet(
-                id: fake.nextTweetID(), text: "Q&amp;R à 15 h, pas 14 h #capcomnet", authorID: "1", editHistory: [first.id, "placeholder"])
-            var edit = edited
-            edit.editHistory = [first.id, edited.id]
+            let editID = fake.nextTweetID()
+            let edit = FakeX.Tweet(id: editID, text: "Q&amp;R à 15 h, pas 14 h #capcomnet", authorID: "1", editHistory: [first.id, editID])
             fake.post(edit)
             try await eventually(within: .seconds(10), "the edit") {
                 try await Self.posts(client).first { $0["id"] as? String == "x:" + first.id }?["text"] as? String == "Q&R à 15 h, pas 14 h #capcomnet"

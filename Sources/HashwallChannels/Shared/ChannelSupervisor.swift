@@ -80,7 +80,7 @@ public struct ChannelSupervisor: Service {
             }
             if Task.isCancelled { break }
             if delivered.value { backoff.reset() }
-            self.metrics.channelErrors(name).increment()
+            if case .paused = failure {} else { self.metrics.channelErrors(name).increment() }  // a pause is on purpose
             let now = Date()
             let delay: Duration
             switch failure {

@@ -118,9 +118,20 @@ public struct XStreamMessage: Decodable, Sendable {
         public var detail: String?
         public var type: String?
     }
+    /// The project's rules the tweet matched: the stream carries every rule's tweets, other tools' too.
+    public struct MatchingRule: Decodable, Sendable {
+        public var id: String?
+        public var tag: String?
+    }
     public var data: XTweet?
     public var includes: XIncludes?
     public var errors: [Problem]?
+    public var matchingRules: [MatchingRule]?
+
+    enum CodingKeys: String, CodingKey {
+        case data, includes, errors
+        case matchingRules = "matching_rules"
+    }
 }
 
 /// A recent-search page.

@@ -7,25 +7,19 @@ import HashwallCore
 /// show as such), the pictures (sensitive when X says the tweet may be), and the source's retweet count. A retweet
 /// counts on its original and brings the original along when the wall does not have it yet; a quote or a reply is a post
 /// of its own.
+/// Which tweets are the event's is the rule's and the query's work (X matches `#tag` exactly), not this type's.
 public struct XRules: Sendable {
-    /// The event's hashtags, folded.
-    let hashtags: Set<String>
-
-    public init(hashtags: [String]) {
-        self.hashtags = Set(hashtags.map(Hashtags.fold).filter { !$0.isEmpty })
-    }
+    public init() {}
 
     /// The posts a stream message or a search result carries: for a retweet, the original (when included) then the
     /// retweet (a repost only).
     public func posts(for tweet: XTweet, includes: XIncludes?) -> [IncomingPost] {
         if let originalID = tweet.retweetOf {
-            var posts: [IncomingPost] = []
-            if let original = includes?.tweets?.first(where: { $0.id == originalID }), let post = self.post(for: original, includes: includes) {
-                posts.append(post)
-            }
+            let original = includes?.tweets?.first { $0.id == originalID }
+            var posts = original.flatMap { self.post(for: $0, includes: includes) }.map { [$0] } ?? []
             var repost = IncomingPost(
                 id: PostID("x:" + tweet.originalID), channel: .x, author: self.author(of: tweet, includes: includes), text: "RT",
-                repostOf: PostID("x:" + (includes?.tweets?.first { $0.id == originalID }?.originalID ?? originalID)))
+                repostOf: PostID("x:" + (original?.originalID ?? originalID)))
             repost.repostOnly = true
             posts.append(repost)
             return posts

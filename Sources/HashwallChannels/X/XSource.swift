@@ -54,7 +54,7 @@ public struct XSource: PulledSource {
         self.pollInterval = pollInterval
         self.retweets = retweets
         self.maxReadsPerDay = maxReadsPerDay
-        self.rules = XRules(hashtags: hashtags)
+        self.rules = XRules()
         self.client = client
         self.userAgent = userAgent
         self.silence = silence
@@ -277,6 +277,8 @@ public struct XSource: PulledSource {
             throw self.retry.network("X ended the stream: \(problem.title ?? problem.type ?? "an error")", established: true)
         }
         guard let tweet = message.data else { return }
+        // The project's stream carries the tweets of every rule in it: another tool's rule is not the event's.
+        if let matched = message.matchingRules, !matched.contains(where: { $0.tag == Self.ruleTag }) { return }
         let posts = self.rules.posts(for: tweet, includes: message.includes)
         try await self.deliver(posts, read: 1 + (message.includes?.tweets?.count ?? 0), newest: tweet.id, state: state, deliver: deliver)
     }

@@ -105,9 +105,8 @@ extension Intake {
         let all = (try? Self.encoder.encode(AnnouncementList(self.allAnnouncements()))) ?? Data()
         let current = (try? Self.encoder.encode(AnnouncementList(self.currentAnnouncements()))) ?? Data()
         for (stream, json) in [(WallHubs.Stream.wall, current), (.projector, current), (.moderators, all)] {
-            self.lastEvent += 1
-            entry.frames.append(
-                (stream, EventHub.Frame(number: self.lastEvent, bytes: SSEFrame.event(number: self.lastEvent, name: "announcements", json: json))))
+            let number = self.nextNumber()
+            entry.frames.append((stream, EventHub.Frame(number: number, bytes: SSEFrame.event(number: number, name: "announcements", json: json))))
         }
         do {
             try await self.commit(entry)

@@ -92,12 +92,12 @@ extension Intake {
         let was = Self.isOnStage(before)
         let now = after.map(Self.isOnStage) ?? false
         if now, let after, let question = after.moderation.question, !was || before.post != after.post {
-            let number = self.nextStageNumber()
+            let number = self.nextNumber()
             let json = (try? Self.encoder.encode(StageQuestion(post: after.post, markedAt: Date(timeIntervalSince1970: question.markedAt)))) ?? Data()
             entry.frames.append((.stage, EventHub.Frame(number: number, bytes: SSEFrame.event(number: number, name: "question", json: json))))
             if self.answering == after.post.id { self.answeringFrames(in: &entry) }  // the spotlight shows the edit
         } else if was, !now {
-            let number = self.nextStageNumber()
+            let number = self.nextNumber()
             let json = (try? Self.encoder.encode(["id": before.post.id])) ?? Data()
             entry.frames.append((.stage, EventHub.Frame(number: number, bytes: SSEFrame.event(number: number, name: "done", json: json))))
             if self.answering == before.post.id {
@@ -112,12 +112,12 @@ extension Intake {
     private func answeringFrames(in entry: inout JournalEntry) {
         struct Stage: Encodable { var id: PostID? }
         struct Projector: Encodable { var post: Post? }
-        let stageNumber = self.nextStageNumber()
+        let stageNumber = self.nextNumber()
         let stageJSON = (try? Self.encoder.encode(Stage(id: self.answering))) ?? Data()
         entry.frames.append(
             (.stage, EventHub.Frame(number: stageNumber, bytes: SSEFrame.event(number: stageNumber, name: "answering", json: stageJSON))))
         let post = self.projectorAnswering()
-        let number = self.nextStageNumber()
+        let number = self.nextNumber()
         let json = (try? Self.encoder.encode(Projector(post: post))) ?? Data()
         entry.frames.append(
             (
@@ -125,11 +125,6 @@ extension Intake {
                 EventHub.Frame(
                     number: number, bytes: SSEFrame.event(number: number, name: "answering", json: json), effect: post.map { .shows($0.id) })
             ))
-    }
-
-    private func nextStageNumber() -> Int64 {
-        self.lastEvent += 1
-        return self.lastEvent
     }
 
     static let encoder: JSONEncoder = {

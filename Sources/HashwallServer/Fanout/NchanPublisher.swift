@@ -96,7 +96,7 @@ public final class NchanPublisher: Service, Sendable {
 
     /// Queues `frames` for `channel` (on the journal's writer: no waiting here).
     func enqueue(_ channel: String, _ frames: [EventHub.Frame]) {
-        self.queue.withLock { queue in
+        let backlog = self.queue.withLock { queue in
             for frame in frames {
                 guard let (name, json) = Self.split(frame.bytes) else { continue }
                 if name == "reset" {
@@ -116,8 +116,9 @@ public final class NchanPublisher: Service, Sendable {
                 for channel in ["wall", "projector"] { self.queueReset(channel, lastEvent: queue.previous[channel] ?? last, in: &queue) }
             }
             queue.status.backlog = queue.messages.count
+            return queue.messages.count
         }
-        self.metrics.backlog.record(self.queue.withLock { $0.messages.count })
+        self.metrics.backlog.record(backlog)
         self.wake.yield()
     }
 
