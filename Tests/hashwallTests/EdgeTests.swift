@@ -35,7 +35,7 @@ import Testing
     /// A follower on an edge's `/events`. Until Nchan has its Redis connection (just after a start) it answers 503, and a
     /// page's EventSource tries again: so does this.
     static func follow(_ url: String, lastEventID: String? = nil) async throws -> SSEClient {
-        try await eventually(within: .seconds(15), "the edge to serve streams") { () -> SSEClient? in
+        try await eventually(within: .seconds(60), "the edge to serve streams") { () -> SSEClient? in
             let client = try await SSEClient.connect(to: url, lastEventID: lastEventID)
             if client.status == 200 { return client }
             await client.close()
@@ -73,6 +73,8 @@ import Testing
         }
     }
 
+    // Waits on the publisher allow a minute: until an edge's Nchan has its Redis link, a publish can hang for the
+    // publisher's 5 s timeout and then back off up to 5 s, several times on a loaded machine.
     static func fanout(_ client: some TestClientProtocol) async throws -> [String: Any] {
         try json(try await client.execute(uri: "/healthz", method: .get))["fanout"] as? [String: Any] ?? [:]
     }
@@ -95,7 +97,7 @@ import Testing
                 ).text
                 edges.append(try await Nginx.start(configuration: text, prefix: directory.file("edge-\(name)"), port: listen))
             }
-            try await eventually(within: .seconds(15), "the start-up resets published") {
+            try await eventually(within: .seconds(60), "the start-up resets published") {
                 let fanout = try await Self.fanout(client)
                 return fanout["state"] as? String == "ok" && (fanout["published"] as? Int ?? 0) >= 2
             }
@@ -131,10 +133,10 @@ import Testing
             // Redis restarts: what was published meanwhile waits, then goes out.
             redis.stop()
             try await ingest(client, body(author: "Paul", text: "Pendant la panne #capcomnet"))
-            try await eventually(within: .seconds(10), "retrying") { try await Self.fanout(client)["state"] as? String == "retrying" }
+            try await eventually(within: .seconds(60), "retrying") { try await Self.fanout(client)["state"] as? String == "retrying" }
             let again = try await Redis.start(port: redis.port)
             defer { again.stop() }
-            try await eventually(within: .seconds(20), "the backlog published") {
+            try await eventually(within: .seconds(60), "the backlog published") {
                 let fanout = try await Self.fanout(client)
                 return fanout["state"] as? String == "ok" && fanout["backlog"] as? Int == 0
             }
@@ -215,7 +217,7 @@ enum HTTPSnapshot {
         #expect(try await ingest(port: nodePort, body(author: "Claire", text: "Pendant le redémarrage")) == 202)
         try await edge.start(port: listen)
         // Once the node got the post through (Nchan has its Redis link back), the follower resumes.
-        try await eventually(within: .seconds(20), "the post published through the restarted edge") {
+        try await eventually(within: .seconds(60), "the post published through the restarted edge") {
             let health = try await HTTPSnapshot.json("http://127.0.0.1:\(nodePort)/healthz")
             let fanout = health["fanout"] as? [String: Any]
             return fanout?["state"] as? String == "ok" && fanout?["backlog"] as? Int == 0
@@ -259,7 +261,7 @@ enum HTTPSnapshot {
                 ids.append(try #require(try json(try await ingest(client, body(author: "Claire", text: text)))["id"] as? String))
             }
             _ = try await ErasureHTTPTests.act(client, ids[1], "hide")
-            try await eventually(within: .seconds(15), "published") {
+            try await eventually(within: .seconds(60), "published") {
                 let fanout = try await EdgeTests.fanout(client)
                 return fanout["state"] as? String == "ok" && (fanout["published"] as? Int ?? 0) >= 6
             }
@@ -296,13 +298,13 @@ enum HTTPSnapshot {
         try await EdgeTests.withNodeAndEdge { client, listen in
             let troll = try #require(try json(try await ingest(client, body(author: "Troll", text: "QUOKKA à effacer")))["id"] as? String)
             try await ingest(client, body(author: "Claire", text: "Je reste"))
-            try await eventually(within: .seconds(15), "published") { (try await EdgeTests.fanout(client)["published"] as? Int ?? 0) >= 4 }
+            try await eventually(within: .seconds(60), "published") { (try await EdgeTests.fanout(client)["published"] as? Int ?? 0) >= 4 }
             let erase = try await client.execute(
                 uri: "/api/moderation/authors/erase", method: .post, headers: ErasureHTTPTests.moderator,
                 body: ByteBuffer(string: #"{"postId":"\#(troll)"}"#))
             #expect(erase.status == .ok)
             try await ingest(client, body(author: "Claire", text: "Après l'effacement"))
-            try await eventually(within: .seconds(15), "purged and published") {
+            try await eventually(within: .seconds(60), "purged and published") {
                 let fanout = try await EdgeTests.fanout(client)
                 return fanout["state"] as? String == "ok" && fanout["backlog"] as? Int == 0
             }
