@@ -53,6 +53,12 @@ public struct WallServer: Sendable {
         self.retryMilliseconds = retryMilliseconds
     }
 
+    /// The public streams (`/events`), for the router and for the connections that ask for one first thing
+    /// (``StreamingHTTP1Channel``).
+    public var eventStreams: EventStreams {
+        EventStreams(hubs: self.hubs, retryMilliseconds: self.retryMilliseconds, admission: self.streams, addresses: self.addresses)
+    }
+
     /// The router with every route of the public contract (DESIGN.md) that exists so far.
     public func router() -> Router<HashwallRequestContext> {
         let router = Router(context: HashwallRequestContext.self)
@@ -60,10 +66,7 @@ public struct WallServer: Sendable {
         // The public stream comes before the middlewares, which Hummingbird applies only to routes added after
         // them: each would keep one more async frame (about 1 KiB) suspended under every open stream, and this
         // route sets the security headers itself and throws nothing for the error middleware to turn into JSON.
-        EventStreamRoute(
-            hub: self.hubs.wall, projectorHub: self.hubs.projector, retryMilliseconds: self.retryMilliseconds,
-            admission: (self.streams, self.addresses)
-        ).add(to: router)
+        EventStreamRoute(streams: self.eventStreams).add(to: router)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
         PostRoutes(intake: self.intake, ingestToken: self.ingestToken, failures: failures, addresses: self.addresses).add(to: router)

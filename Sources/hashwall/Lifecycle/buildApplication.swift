@@ -98,7 +98,8 @@ func buildApplication(
         media: MediaCache(directory: config.mediaCacheDirectory, userAgent: Secrets.userAgent(config), logger: logger), fanout: fanout)
     return Application(
         router: server.router(),
-        server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000)))),
+        server: .streamingHTTP1(
+            configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000))), streams: server.eventStreams),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "hashwall"),
         services: services,
         onServerRunning: { channel in
