@@ -11,9 +11,9 @@ enum JSONBody {
         return ByteBuffer(bytes: (try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 
+    static let headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: Self.encode(value)))
+        Response(status: status, headers: Self.headers, body: .init(byteBuffer: Self.encode(value)))
     }
 }

@@ -17,7 +17,24 @@ extension Request {
     }
 
     /// The media type of `Content-Type`, lower case, without parameters.
+    var mediaType: String? { self.headers.mediaType }
+}
+
+extension HTTPFields {
+    /// The media type of `Content-Type`, lower case, without parameters.
     var mediaType: String? {
-        self.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        self[.contentType].map { $0.prefix { $0 != ";" }.trimmingSpaces.lowercased() }
+    }
+}
+
+extension StringProtocol {
+    /// Without the spaces and tabs at either end (what HTTP calls optional whitespace); cheaper than Foundation's
+    /// trimming, which every request would pay.
+    var trimmingSpaces: SubSequence {
+        let isSpace = { (character: Character) in character == " " || character == "\t" }
+        guard let first = self.firstIndex(where: { !isSpace($0) }), let last = self.lastIndex(where: { !isSpace($0) }) else {
+            return self[self.endIndex...]
+        }
+        return self[first...last]
     }
 }

@@ -26,6 +26,10 @@ public struct WallServer: Sendable {
     public var media: MediaCache?
     /// The fan-out to Nchan edges, when enabled (its state on `/healthz`).
     public var fanout: NchanPublisher?
+    /// Failed token guesses per address, for every route that takes a token.
+    let failures = AuthFailureLimiter()
+    /// `POST /api/ingest`, for the router and for fresh connections (``StreamingHTTP1Channel``).
+    public let ingest: IngestEndpoint
 
     public init(
         intake: Intake, hubs: WallHubs, moderators: ModeratorAccounts, publicOrigin: String?, status: ChannelStatusBoard,
@@ -36,6 +40,7 @@ public struct WallServer: Sendable {
         fanout: NchanPublisher? = nil
     ) {
         self.fanout = fanout
+        self.ingest = IngestEndpoint(intake: intake, token: ingestToken, failures: self.failures, addresses: addresses)
         self.media = media
         self.addresses = addresses
         self.streams = streams
@@ -62,14 +67,14 @@ public struct WallServer: Sendable {
     /// The router with every route of the public contract (DESIGN.md) that exists so far.
     public func router() -> Router<HashwallRequestContext> {
         let router = Router(context: HashwallRequestContext.self)
-        let failures = AuthFailureLimiter()
+        let failures = self.failures
         // The public stream comes before the middlewares, which Hummingbird applies only to routes added after
         // them: each would keep one more async frame (about 1 KiB) suspended under every open stream, and this
         // route sets the security headers itself and throws nothing for the error middleware to turn into JSON.
         EventStreamRoute(streams: self.eventStreams).add(to: router)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: APIErrorMiddleware())
-        PostRoutes(intake: self.intake, ingestToken: self.ingestToken, failures: failures, addresses: self.addresses).add(to: router)
+        PostRoutes(intake: self.intake, ingest: self.ingest).add(to: router)
         ModerationRoutes(
             intake: self.intake, hubs: self.hubs, accounts: self.moderators, publicOrigin: self.publicOrigin,
             retryMilliseconds: self.retryMilliseconds, failures: failures, addresses: self.addresses, media: self.media,

@@ -54,6 +54,48 @@ public final class RawHTTPConnection: @unchecked Sendable {
         return true
     }
 
+    /// One answer with a `Content-Length` body: status, headers (names in lower case), body.
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
+    }
+
+    /// Reads until `count` whole answers (each with a `Content-Length`) have arrived since the connection opened;
+    /// throws when `seconds` pass first or the server closes before.
+    public func responses(_ count: Int, within seconds: Double = 10) async throws -> [Response] {
+        let deadline = Date().addingTimeInterval(seconds)
+        while true {
+            let parsed = Self.parse(Array(self.received.utf8))
+            if parsed.count >= count { return Array(parsed.prefix(count)) }
+            guard !self.closedByServer else { throw RawHTTPError.closed(received: self.received) }
+            guard Date() < deadline else { throw RawHTTPError.timedOut(waitingFor: "\(count) answers", received: self.received) }
+            await self.readSome()
+        }
+    }
+
+    /// The whole answers at the start of `bytes`.
+    public static func parse(_ bytes: [UInt8]) -> [Response] {
+        var responses: [Response] = []
+        var rest = bytes[...]
+        let separator = Array("\r\n\r\n".utf8)
+        while let end = rest.firstRange(of: separator) {
+            let head = String(decoding: rest[rest.startIndex..<end.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+            var headers: [String: String] = [:]
+            for line in head.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+            let length = headers["content-length"].flatMap { Int($0) } ?? 0
+            guard rest.distance(from: end.upperBound, to: rest.endIndex) >= length else { break }
+            let bodyEnd = rest.index(end.upperBound, offsetBy: length)
+            let status = head.first.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
+            responses.append(Response(status: status, headers: headers, body: String(decoding: rest[end.upperBound..<bodyEnd], as: UTF8.self)))
+            rest = rest[bodyEnd...]
+        }
+        return responses
+    }
+
     /// Waits up to 50 ms for bytes, then lets other tasks run.
     private func readSome() async {
         var descriptor = pollfd(fd: self.descriptor, events: Int16(POLLIN), revents: 0)

@@ -13,22 +13,26 @@ struct BearerTokenMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let address = self.addresses.client(request, context: context)
-        try self.failures.check(address)
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            Secret.equal(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), self.expected)
-        else {
-            if request.headers[.authorization] != nil { self.failures.recordFailure(for: address) }
-            throw UnauthorizedError()
-        }
+        try BearerToken.check(request.headers[.authorization], expected: self.expected, failures: self.failures, address: address)
         return try await next(request, context)
     }
 }
 
-struct UnauthorizedError: HTTPResponseError {
-    var status: HTTPResponse.Status { .unauthorized }
-    var headers: HTTPFields { [.wwwAuthenticate: #"Bearer realm="hashwall""#, .contentType: "application/json; charset=utf-8"] }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: self.status, headers: self.headers, body: .init(byteBuffer: JSONBody.encode(["error": "missing or wrong bearer token"])))
+enum BearerToken {
+    /// Throws 429 when `address` guessed wrong too often, 401 (and counts a guess when a token was given) unless
+    /// `header` is `Bearer <expected>`.
+    static func check(_ header: String?, expected: String, failures: AuthFailureLimiter, address: String) throws {
+        try failures.check(address)
+        guard let header, header.utf8.count > 7, header.prefix(7).lowercased() == "bearer ",
+            Secret.equal(String(header.dropFirst(7).trimmingSpaces), expected)
+        else {
+            if header != nil { failures.recordFailure(for: address) }
+            throw APIError.unauthorized
+        }
     }
+}
+
+extension APIError {
+    /// 401 with a `Bearer` challenge.
+    static let unauthorized = APIError(.unauthorized, "missing or wrong bearer token", headers: [.wwwAuthenticate: #"Bearer realm="hashwall""#])
 }

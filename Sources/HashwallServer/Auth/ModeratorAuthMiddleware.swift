@@ -22,13 +22,13 @@ struct ModeratorAuthMiddleware: RouterMiddleware {
             try self.failures.check(address)
             guard let name = self.accounts.moderator(forToken: String(header.dropFirst(7))) else {
                 self.failures.recordFailure(for: address)
-                throw UnauthorizedError()
+                throw APIError.unauthorized
             }
             context.moderator = name
             return try await next(request, context)
         }
         guard let session = request.cookies[Self.cookieName]?.value, let name = self.accounts.moderator(forSession: session) else {
-            throw UnauthorizedError()
+            throw APIError.unauthorized
         }
         if ![.get, .head, .options].contains(request.method) {
             guard Self.sameOrigin(request, publicOrigin: self.publicOrigin) else {

@@ -8,24 +8,26 @@ struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as InvalidField {
-            throw APIError(.badRequest, error.description)
-        } catch let error as UnknownPost {
-            throw APIError(.notFound, error.description)
-        } catch let error as UnknownAnnouncement {
-            throw APIError(.notFound, error.description)
-        } catch let error as ModerationConflict {
-            throw APIError(.conflict, error.description)
-        } catch JournalError.overloaded {
-            throw APIError(.serviceUnavailable, "the wall is busy; retry in a second", retryAfter: 1)
-        } catch let error as JournalError {
-            context.logger.error("journal unavailable", metadata: ["error": "\(error)"])
-            throw APIError(.serviceUnavailable, "the wall cannot store posts right now; retry later", retryAfter: 5)
-        } catch let error as any HTTPResponseError {
-            throw error
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)"])
-            throw APIError(.internalServerError, "internal error")
+            throw Self.answer(for: error, logger: context.logger)
+        }
+    }
+
+    /// What `error` is answered with (logged when it is the wall's fault, not the client's).
+    static func answer(for error: any Error, logger: Logger) -> any HTTPResponseError {
+        switch error {
+        case let error as InvalidField: return APIError(.badRequest, error.description)
+        case let error as UnknownPost: return APIError(.notFound, error.description)
+        case let error as UnknownAnnouncement: return APIError(.notFound, error.description)
+        case let error as ModerationConflict: return APIError(.conflict, error.description)
+        case JournalError.overloaded: return APIError(.serviceUnavailable, "the wall is busy; retry in a second", retryAfter: 1)
+        case let error as JournalError:
+            logger.error("journal unavailable", metadata: ["error": "\(error)"])
+            return APIError(.serviceUnavailable, "the wall cannot store posts right now; retry later", retryAfter: 5)
+        case let error as any HTTPResponseError: return error
+        default:
+            logger.error("request failed", metadata: ["error": "\(error)"])
+            return APIError(.internalServerError, "internal error")
         }
     }
 }
@@ -52,8 +54,10 @@ struct APIError: HTTPResponseError {
         return headers
     }
 
+    /// `{"error": "…"}`.
+    var body: ByteBuffer { JSONBody.encode(["error": self.message]) }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = JSONBody.encode(["error": self.message])
-        return Response(status: self.status, headers: self.headers, body: .init(byteBuffer: body))
+        Response(status: self.status, headers: self.headers, body: .init(byteBuffer: self.body))
     }
 }

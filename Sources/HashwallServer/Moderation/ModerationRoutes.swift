@@ -65,7 +65,7 @@ struct ModerationRoutes {
         let body: Login = try await Self.decode(request, context: context)
         guard let name = self.accounts.moderator(forToken: body.token) else {
             self.failures.recordFailure(for: address)
-            throw UnauthorizedError()
+            throw APIError.unauthorized
         }
         let session = self.accounts.openSession(for: name)
         var response = JSONBody.response(Who(moderator: name))
@@ -226,7 +226,7 @@ struct ModerationRoutes {
     }
 
     static func moderator(_ context: HashwallRequestContext) throws -> String {
-        guard let moderator = context.moderator else { throw UnauthorizedError() }
+        guard let moderator = context.moderator else { throw APIError.unauthorized }
         return moderator
     }
 

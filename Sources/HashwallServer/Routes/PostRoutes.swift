@@ -7,17 +7,13 @@ import NIOCore
 /// `GET /api/posts` and `POST /api/ingest`. Handlers stay thin: decode, call the core, encode.
 struct PostRoutes {
     let intake: Intake
-    let ingestToken: String
-    let failures: AuthFailureLimiter
-    let addresses: ClientAddresses
+    let ingest: IngestEndpoint
 
     func add(to router: Router<HashwallRequestContext>) {
         let api = router.group("api")
         api.get("posts", use: self.listPosts)
         api.get("posts/{id}", use: self.onePost)
-        api.group("ingest")
-            .add(middleware: BearerTokenMiddleware(expected: self.ingestToken, failures: self.failures, addresses: self.addresses))
-            .post(use: self.ingest)
+        api.post("ingest", use: self.ingest)
     }
 
     struct PostsPage: Encodable {
@@ -60,14 +56,14 @@ struct PostRoutes {
         return value
     }
 
-    struct Accepted: Encodable { var id: String }
-
+    /// `POST /api/ingest` on a connection that served other requests before (a fresh one is served by
+    /// ``StreamingHTTP1Channel``): the same ``IngestEndpoint``.
     @Sendable func ingest(_ request: Request, context: HashwallRequestContext) async throws -> Response {
-        guard request.mediaType == "application/json" else {
-            throw APIError(.unsupportedMediaType, "Content-Type must be application/json")
-        }
-        let body = try IngestBody.decode(try await request.collectBody(limit: context.maxUploadSize))
-        let id = try await self.intake.accept(try body.incoming())
-        return JSONBody.response(Accepted(id: id.rawValue), status: .accepted)
+        try self.ingest.admit(headers: request.headers, peer: context.clientAddress)
+        let prepared = try self.ingest.prepare(try await request.collectBody(limit: IngestEndpoint.maxBody))
+        let promise = context.channel.eventLoop.makePromise(of: PostID.self)
+        self.ingest.batcher.accept(prepared, promise: promise)
+        let id = try await promise.futureResult.get()
+        return Response(status: .accepted, headers: JSONBody.headers, body: .init(byteBuffer: IngestEndpoint.accepted(id)))
     }
 }

@@ -5,7 +5,7 @@ import NIOCore
 
 /// `GET /events` through the router: a stream asked on a connection that already served other requests (a
 /// browser reuses its keep-alive connections). A connection whose first request is the stream never gets here:
-/// ``StreamConnectionHandler`` takes it over first.
+/// ``FastPathHandler`` takes it over first.
 ///
 /// Hummingbird writes the response head; from then on the hub writes the frames straight into the connection on
 /// its event loop (``ChannelClient``) and ends the response itself (``WallHubs/endStreams()``, when the server

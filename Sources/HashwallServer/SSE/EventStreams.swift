@@ -7,7 +7,7 @@ import NIOCore
 
 /// `GET /events` as one value: which hub a request follows, from which event, whether its address may open one
 /// more stream, and the client attached to its connection. Shared by ``EventStreamRoute`` (a stream asked on a
-/// connection that already served other requests) and ``StreamConnectionHandler`` (a connection whose first
+/// connection that already served other requests) and ``FastPathHandler`` (a connection whose first
 /// request is the stream, taken over below the server's request handling).
 public struct EventStreams: Sendable {
     let hub: EventHub

@@ -99,7 +99,7 @@ func buildApplication(
     return Application(
         router: server.router(),
         server: .streamingHTTP1(
-            configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000))), streams: server.eventStreams),
+            configuration: .init(idleTimeout: .milliseconds(Int64(config.server.idleTimeoutSeconds * 1000))), server: server),
         configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "hashwall"),
         services: services,
         onServerRunning: { channel in
