@@ -98,10 +98,9 @@ def verdict(values, expected, goal):
 def open_page(driver, server, path, width, height):
     browser = driver.browser(width, height)
     browser.open(server.base + path)
-    # The page is ready once its module ran: the card template exists and the event stream is open (the
-    # connection mark stays hidden). A short pause lets the EventSource connect before anything is posted.
-    browser.wait_until("return document.readyState === 'complete' && !!document.getElementById('post-card');",
-                       within=30, what=f"{path} to load")
+    # The page is loaded; ``wait_stream`` then posts a warm-up post and waits for it on every page, which tells
+    # that each module ran and its event stream is open.
+    browser.wait_until("return document.readyState === 'complete';", within=30, what=f"{path} to load")
     browser.run(OBSERVER)
     return browser
 

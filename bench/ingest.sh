@@ -98,9 +98,17 @@ new_dir
 { echo "\$ bench/fsync.py $dir 2000"; python3 "$top/bench/fsync.py" "$dir" 2000; } > "$out/fsync.txt"
 start_hashwall
 sleep 1
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }   # the server's user + system time, in clock ticks
+host_ticks() { awk '/^cpu / {print $2+$3+$4+$5+$6+$7+$8+$9, $5+$6}' /proc/stat; }   # all, idle + iowait
+before=$(cpu_ticks) host_before=$(host_ticks) posts_before=$(accepted || true)
 # shellcheck disable=SC2046
 { echo "\$ wrk $(wrk_args "${secs}s" tput)"; wrk $(wrk_args "${secs}s" tput) 2>&1; } > "$out/ingest-wrk.txt" || true
-echo "# server counter after the run: hashwall_posts_accepted_total{channel=\"api\"} $(accepted)" >> "$out/ingest-wrk.txt"
+after=$(cpu_ticks) host_after=$(host_ticks) posts_after=$(accepted || true)
+echo "# server counter after the run: hashwall_posts_accepted_total{channel=\"api\"} $posts_after" >> "$out/ingest-wrk.txt"
+read -r all0 idle0 <<< "$host_before"; read -r all1 idle1 <<< "$host_after"
+printf '{"server_cpu_s":%s,"posts":%s,"host_busy_pct":%s}\n' \
+    "$(python3 -c "print(($after - $before) / $(getconf CLK_TCK))")" "$((${posts_after:-0} - ${posts_before:-0}))" \
+    "$(python3 -c "print(round(100 * (1 - ($idle1 - $idle0) / max(1, $all1 - $all0)), 1))")" > "$out/ingest-cpu.txt"
 stop
 
 echo ">>> ingest: $ack_messages posts at 1,000/s (sseload, 1 SSE client)" >&2

@@ -67,6 +67,7 @@ def goal(value, target, higher_is_better):
 
 
 wrk, ack, disk = last_json("ingest-wrk.txt"), last_json("ack-1000.txt"), last_json("fsync.txt")
+cpu = last_json("ingest-cpu.txt")
 phases = json_lines("restart.txt")
 seed = next((p for p in phases if p.get("phase") == "seed"), {})
 ups = [p["up_ms"] for p in phases if p.get("phase") == "restart" and isinstance(p.get("up_ms"), (int, float))]
@@ -84,6 +85,9 @@ acked = wrk.get("acked_per_s")
 row(f"posts acked/s, 64 connections, wrk {fmt(wrk.get('duration_s'))} s", acked,
     target=f"≥ 10,000/s: {goal(acked, 10_000, True)}")
 row("ack latency under that load, p50 / p99 ms", f"{fmt(wrk.get('p50_ms'))} / {fmt(wrk.get('p99_ms'))}")
+if cpu.get("posts"):
+    row("  server CPU µs per post acked; server CPU s; host busy % (wrk shares the cores)",
+        f"{fmt(round(cpu['server_cpu_s'] * 1e6 / cpu['posts']))}; {fmt(round(cpu['server_cpu_s'], 2))}; {fmt(cpu.get('host_busy_pct'))}")
 errors = sum((wrk.get("socket_errors") or {}).values())
 row("non-202 answers (by code); socket errors",
     f"{fmt(wrk.get('non_202'))} {json.dumps(wrk.get('non_202_codes') or {})}; {errors}" if wrk else None)

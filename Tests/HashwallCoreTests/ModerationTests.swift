@@ -272,3 +272,78 @@ import Testing
         #expect(try posts.encode(post) == postJSON, "the same post is encoded once")
     }
 }
+
+@Suite struct PostJSONWriterTests {
+    /// Scalars that JSON treats specially, and some that it does not but a careless writer might.
+    static let alphabet: [String] =
+        (0x00...0x20).compactMap { Unicode.Scalar(UInt32($0)).map { String(Character($0)) } } + [
+            "\"", "\\", "/", "\u{7F}", "\u{80}", "\u{A0}", "\u{AD}", "\u{2028}", "\u{2029}", "\u{FEFF}", "é", "e\u{301}", "«", "👏", "👩‍👩‍👧", "𝕏", "a",
+            "Z", "#", "@", "<", ">", "&",
+        ]
+
+    static func text<G: RandomNumberGenerator>(_ length: Int, using generator: inout G) -> String {
+        var text = ""
+        for _ in 0..<length { text += alphabet.randomElement(using: &generator)! }
+        return text
+    }
+
+    @Test func theWriterMakesWhatJSONEncoderMakesOfHostilePostsEscapeForEscape() throws {
+        var generator = SeededGenerator(seed: 20_261_207)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        for round in 0..<400 {
+            let media = (0..<Int.random(in: 0...2, using: &generator)).compactMap { index in
+                Media(
+                    source: "https://example.org/\(round)/\(index).jpg", alt: Self.text(Int.random(in: 0...8, using: &generator), using: &generator),
+                    width: Bool.random(using: &generator) ? Int.random(in: 1...4000, using: &generator) : nil,
+                    height: Bool.random(using: &generator) ? Int.random(in: 1...4000, using: &generator) : nil,
+                    sensitive: Bool.random(using: &generator))
+            }
+            let post = Post(
+                id: PostID("api:" + Self.text(Int.random(in: 1...6, using: &generator), using: &generator)),
+                channel: ChannelKind.allCases.randomElement(using: &generator)!,
+                author: Author(
+                    name: Self.text(Int.random(in: 0...10, using: &generator), using: &generator),
+                    handle: Bool.random(using: &generator) ? Self.text(5, using: &generator) : nil),
+                text: Self.text(Int.random(in: 0...40, using: &generator), using: &generator),
+                createdAt: Date(timeIntervalSince1970: 1_795_000_000 + Double(round) * (Bool.random(using: &generator) ? 1 : 0.123)),
+                receivedAt: Date(timeIntervalSince1970: 1_795_000_000.5 + Double(round)),
+                url: Bool.random(using: &generator) ? "https://example.org/p/\(round)?q=\"x\"&y=/z" : nil, media: media,
+                hashtags: (0..<Int.random(in: 0...3, using: &generator)).map { _ in Self.text(4, using: &generator) },
+                spans: (0..<Int.random(in: 0...3, using: &generator)).map { index in
+                    TextSpan(kind: [.url, .mention, .hashtag][index % 3], start: index * 3, end: index * 3 + 2)
+                },
+                reposts: Int.random(in: 0...5, using: &generator), pinned: Bool.random(using: &generator),
+                contentWarning: Bool.random(using: &generator) ? Self.text(6, using: &generator) : nil)
+            let expected = try encoder.encode(post)
+            let written = PostJSONWriter.encode(post)
+            // The same object (JSONEncoder's key order is its dictionary's, ours the declaration's)…
+            let object = { (data: Data) in try JSONSerialization.jsonObject(with: data) as? NSDictionary }
+            let same = try object(written) == object(expected)
+            #expect(same, "round \(round): \(String(decoding: written, as: UTF8.self)) ≠ \(String(decoding: expected, as: UTF8.self))")
+            // …with every string escaped exactly as JSONEncoder escapes it.
+            let strings =
+                [post.id.rawValue, post.author.name, post.text] + [post.author.handle, post.url, post.contentWarning].compactMap { $0 }
+                + post.hashtags + post.media.flatMap { [$0.alt, $0.url, $0.source] }
+            let text = String(decoding: written, as: UTF8.self)
+            for string in strings {
+                let escaped = String(decoding: try encoder.encode(string), as: UTF8.self)
+                #expect(text.contains(escaped), "round \(round): \(escaped) not in \(text)")
+            }
+            if !same { return }
+        }
+    }
+}
+
+/// A reproducible generator (SplitMix64) for tests that draw many cases.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { self.state = seed }
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var z = self.state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -14,7 +14,7 @@ public struct PostJSON {
     /// The post's JSON, encoded the first time this post (in this exact version) is asked for.
     mutating func encode(_ post: Post) throws -> Data {
         if let cached = self.memo[post.id], cached.post == post { return cached.json }
-        let json = try self.encoder.encode(post)
+        let json = PostJSONWriter.encode(post)
         self.memo[post.id] = (post, json)
         return json
     }
