@@ -4,7 +4,9 @@
 # (../shared/bench/sseload). The edges' followers are split in two halves, one sseload per edge: the first posts the
 # messages to the node (which publishes them to edge A, Redis carries them to B), the second times the same messages
 # on edge B (its own POSTs go to a sink). Raw output in bench/results/edges-*/; prints a table and the command.
-# Usage: bench/edges.sh [REPS] [SCENARIO]      scenarios: c1k, c5k10 (default), c10k: the same totals as bench/run.sh
+# Usage: bench/edges.sh [REPS] [SCENARIO]      scenarios: c1k, c5k10 (default), c10k: the same totals as bench/run.sh;
+#   c1k10, c2k10: c5k10's messages (200 at 10/s) with 1,000 or 2,000 followers, to find how many an edge holds at
+#   the node's c5k10 p99 on a machine that every process shares
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 shared=${HASHWALL_SHARED:-$top/../shared}
@@ -18,6 +20,8 @@ binary=$top/.build/release/hashwall
 case $scenario in
     c1k)   clients=1000;  messages=200; rate=50 ;;
     c5k10) clients=5000;  messages=200; rate=10 ;;
+    c1k10) clients=1000;  messages=200; rate=10 ;;
+    c2k10) clients=2000;  messages=200; rate=10 ;;
     c10k)  clients=10000; messages=200; rate=50 ;;
     *) echo "unknown scenario $scenario" >&2; exit 2 ;;
 esac
