@@ -37,6 +37,20 @@ import Testing
         }
     }
 
+    @Test func postsPipelinedBeyondWhatTheServerBuffersAreAllAnsweredInOrder() async throws {
+        let directory = try TemporaryDirectory()
+        try await withLiveWall(.testing(journalIn: directory.path)) { _, port in
+            // 64 posts of 10 KiB in one go: more than the 256 KiB the handler keeps behind an answer, so it stops
+            // reading until it has answered what it holds, then reads on.
+            let padding = String(repeating: "x", count: 10_000)
+            let connection = try RawHTTPConnection(port: port)
+            try connection.send((1...64).map { Self.post(body(author: "Lou", text: "\($0) \(padding) #capcomnet", id: "bulk-\($0)")) }.joined())
+            let answers = try await connection.responses(64, within: 60)
+            #expect(answers.map(\.status) == Array(repeating: 202, count: 64))
+            #expect(answers.map(\.body) == (1...64).map { #"{"id":"api:bulk-\#($0)"}"# })
+        }
+    }
+
     @Test func refusalsAreTheRoutesOwnAndTheConnectionGoesOn() async throws {
         let directory = try TemporaryDirectory()
         try await withLiveWall(.testing(journalIn: directory.path)) { _, port in

@@ -38,6 +38,9 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// More of a refused body than this is not read: the connection is closed.
     static let maxDiscarded = 1 << 20
+    /// Bytes of requests pipelined behind an answer past which the connection stops reading until they are taken
+    /// (what Hummingbird's async channel does with its watermarks): a client can't fill the server's memory.
+    static let maxWaitingBytes = 256 * 1024
 
     private let streams: EventStreams
     private let ingest: IngestEndpoint
@@ -46,6 +49,8 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var state = State.idle
     /// Parts that arrived while an ingest was being answered.
     private var waiting: Deque<HTTPRequestPart> = []
+    private var waitingBytes = 0
+    private var readingPaused = false
     private var discarded = 0
     /// The client half-closed: the connection closes after the answer in flight.
     private var inputClosed = false
@@ -73,6 +78,8 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
             if case .head = part { context.close(promise: nil) }
         case .answering:
             self.waiting.append(part)
+            if case .body(let chunk) = part { self.waitingBytes += chunk.readableBytes } else { self.waitingBytes += 256 }
+            if self.waitingBytes > Self.maxWaitingBytes, !self.readingPaused { self.pauseReading(true, context: context) }
         case .idle, .collecting:
             self.process(part, context: context)
         }
@@ -159,6 +166,17 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         while !self.isAnswering, let part = self.waiting.popFirst() {
             self.receive(part, context: context)
         }
+        if self.waiting.isEmpty { self.waitingBytes = 0 }
+        if self.readingPaused, self.waiting.isEmpty { self.pauseReading(false, context: context) }
+    }
+
+    private func pauseReading(_ pause: Bool, context: ChannelHandlerContext) {
+        guard (try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: !pause)) != nil else {
+            context.close(promise: nil)
+            return
+        }
+        self.readingPaused = pause
+        if !pause { context.read() }
     }
 
     private var isAnswering: Bool {
@@ -255,6 +273,7 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         if let first { context.fireChannelRead(self.wrapInboundOut(first)) }
         while let part = self.waiting.popFirst() { context.fireChannelRead(self.wrapInboundOut(part)) }
+        if self.readingPaused { self.pauseReading(false, context: context) }  // the async channel has its own watermarks
         // The async channel hands its reads on at a read's end, which may not come now (after an answer).
         context.fireChannelReadComplete()
     }
