@@ -78,7 +78,8 @@ bench: deps
 
 # Followers through two nginx + Nchan edges sharing Redis (configured by `hashwall nchan-config`, one worker each)
 # beside the node alone, same scenario, same session: per-edge and total deliveries, p99, CPU, the node's CPU for
-# publishing, followers per busy edge core (docs/edges.md). BENCH_REPS runs; EDGES_SCENARIO c1k, c5k10 or c10k.
+# publishing, followers per busy edge core (docs/edges.md). BENCH_REPS runs; EDGES_SCENARIO c1k, c5k10, c10k, or
+# c1k10 / c2k10 (c5k10's events with fewer followers: the headline, followers per edge core at the node's p99).
 EDGES_SCENARIO ?= c5k10
 bench-edges: deps
 	@$(MAKE) --no-print-directory install-packages PACKAGES="$(BENCH_APT_PACKAGES) redis-server"
