@@ -19,5 +19,6 @@ public struct HashwallRequestContext: RequestContext {
     }
 
     /// No request body we accept is larger: `/api/ingest` answers 413 beyond it.
-    public var maxUploadSize: Int { 64 * 1024 }
+    public var maxUploadSize: Int { Self.maxBody }
+    static let maxBody = 64 * 1024
 }

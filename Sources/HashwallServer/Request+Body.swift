@@ -7,12 +7,12 @@ extension Request {
     /// before reading when it says so).
     func collectBody(limit: Int) async throws -> [UInt8] {
         if let length = self.headers[.contentLength].flatMap({ Int($0) }), length > limit {
-            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
+            throw APIError.bodyTooLarge(limit: limit)
         }
         do {
             return Array(try await self.body.collect(upTo: limit).readableBytesView)
         } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
+            throw APIError.bodyTooLarge(limit: limit)
         }
     }
 

@@ -139,6 +139,14 @@ struct NchanConfig {
                 server {
                     listen \(self.address):\(self.listen) backlog=8192 reuseport;
 
+                    # Requests for the node (both proxied locations below inherit these): kept-alive connections,
+                    # the forwarding headers the node reads the client's address and scheme from.
+                    proxy_http_version 1.1;
+                    proxy_set_header Connection "";
+                    proxy_set_header Host $host;
+                    proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+                    proxy_set_header X-Forwarded-Proto $scheme;
+
                     # Followers' and projectors' streams, from Nchan: the same event names and data as the node's own
                     # /events (plus hashwallEvent and hashwallPrevious in the data; the ids are Nchan's).
                     location = /events {
@@ -157,11 +165,6 @@ struct NchanConfig {
                     # Everything else: the node.
                     location / {
                         proxy_pass http://hashwall_node;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_set_header Host $host;
-                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_set_header X-Forwarded-Proto $scheme;
                         client_max_body_size 40m;       # e-mail webhooks carry attachments
                         proxy_read_timeout 60s;
                     }
@@ -169,11 +172,6 @@ struct NchanConfig {
                     # The node's own streams (moderators, the stage's tablets): no buffering, no read timeout.
                     location ~ ^/api/(moderation|stage/[^/]+)/events$ {
                         proxy_pass http://hashwall_node;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_set_header Host $host;
-                        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-                        proxy_set_header X-Forwarded-Proto $scheme;
                         proxy_buffering off;
                         proxy_cache off;
                         proxy_read_timeout 24h;

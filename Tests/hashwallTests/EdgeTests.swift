@@ -43,6 +43,15 @@ import Testing
         }
     }
 
+    /// An edge on loopback from the generated configuration, in `prefix`: followers on `listen`, the node's publisher
+    /// on `publish`, its channels in `redis`, everything else proxied to the node on `nodePort`.
+    static func startEdge(in prefix: String, listen: Int, publish: Int, redis: Redis, nodePort: Int) async throws -> Nginx {
+        let text = NchanConfig(
+            listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(nodePort)", publisherPort: publish, address: "127.0.0.1", prefix: prefix
+        ).text
+        return try await Nginx.start(configuration: text, prefix: prefix, port: listen)
+    }
+
     /// A live node publishing to one edge (its own Redis), from the generated configuration; `body` gets the node's test
     /// client and the edge's followers' port.
     static func withNodeAndEdge(_ body: @escaping @Sendable (any TestClientProtocol, Int) async throws -> Void) async throws {
@@ -54,11 +63,7 @@ import Testing
         config.fanout.nchan.enabled = true
         config.fanout.nchan.publishURL = "http://127.0.0.1:\(publish)/pub"
         try await withLiveWall(config) { client, port in
-            let edge = try await Nginx.start(
-                configuration: NchanConfig(
-                    listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(port)", publisherPort: publish, address: "127.0.0.1",
-                    prefix: directory.file("edge")
-                ).text, prefix: directory.file("edge"), port: listen)
+            let edge = try await Self.startEdge(in: directory.file("edge"), listen: listen, publish: publish, redis: redis, nodePort: port)
             defer { edge.stop() }
             try await body(client, listen)
         }
@@ -91,11 +96,8 @@ import Testing
             var edges: [Nginx] = []
             defer { for edge in edges { edge.stop() } }
             for (name, listen, publish) in [("a", listenA, publishA), ("b", listenB, publishB)] {
-                let text = NchanConfig(
-                    listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(port)", publisherPort: publish, address: "127.0.0.1",
-                    prefix: directory.file("edge-\(name)")
-                ).text
-                edges.append(try await Nginx.start(configuration: text, prefix: directory.file("edge-\(name)"), port: listen))
+                edges.append(
+                    try await Self.startEdge(in: directory.file("edge-\(name)"), listen: listen, publish: publish, redis: redis, nodePort: port))
             }
             try await eventually(within: .seconds(60), "the start-up resets published") {
                 let fanout = try await Self.fanout(client)
@@ -197,11 +199,7 @@ enum HTTPSnapshot {
         let configPath = try writeConfig(config, in: directory)
         var node = try WallProcess(configPath: configPath, directory: directory.path)
         _ = try await node.port()
-        let edge = try await Nginx.start(
-            configuration: NchanConfig(
-                listen: listen, redis: redis.url, upstream: "http://127.0.0.1:\(nodePort)", publisherPort: publish, address: "127.0.0.1",
-                prefix: directory.file("edge")
-            ).text, prefix: directory.file("edge"), port: listen)
+        let edge = try await EdgeTests.startEdge(in: directory.file("edge"), listen: listen, publish: publish, redis: redis, nodePort: nodePort)
         defer { edge.stop() }
 
         // A follower, one post; the edge restarts; a post meanwhile; the follower comes back with its Last-Event-ID.

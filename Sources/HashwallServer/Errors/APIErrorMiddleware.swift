@@ -54,6 +54,11 @@ struct APIError: HTTPResponseError {
         return headers
     }
 
+    /// 413 for a body past `limit` bytes.
+    static func bodyTooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, "the body is larger than \(limit / 1024) KiB")
+    }
+
     /// `{"error": "…"}`.
     var body: ByteBuffer { JSONBody.encode(["error": self.message]) }
 

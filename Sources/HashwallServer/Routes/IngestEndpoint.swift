@@ -15,8 +15,8 @@ import Synchronization
 /// connections then meet in ``IngestBatcher``, which hands the ``Intake`` actor everything that arrived while its
 /// previous batch was being made durable: one actor call and one commit for many posts.
 public struct IngestEndpoint: Sendable {
-    /// No request body we accept is larger: 413 beyond it.
-    public static let maxBody = 64 * 1024
+    /// No ingest body is larger: 413 beyond it (the request context's limit for every body).
+    static let maxBody = HashwallRequestContext.maxBody
 
     let token: String
     let failures: AuthFailureLimiter
@@ -47,11 +47,18 @@ public struct IngestEndpoint: Sendable {
         if let length = headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBody { throw Self.tooLarge }
     }
 
-    static let tooLarge = APIError(.contentTooLarge, "the body is larger than \(maxBody / 1024) KiB")
+    static let tooLarge = APIError.bodyTooLarge(limit: maxBody)
 
     /// The post a body describes, ready for the intake; ``InvalidField`` (400) for what can't be shown.
     func prepare(_ body: [UInt8]) throws -> PreparedPost {
         try PreparedPost(try IngestBody.decode(body).incoming(), receivedAt: Date())
+    }
+
+    /// Queues `prepared` for the intake; the future (on `eventLoop`) gives its post's id once it is durable.
+    func accept(_ prepared: PreparedPost, on eventLoop: any EventLoop) -> EventLoopFuture<PostID> {
+        let promise = eventLoop.makePromise(of: PostID.self)
+        self.batcher.accept(prepared, promise: promise)
+        return promise.futureResult
     }
 
     /// The 202 answer's body.

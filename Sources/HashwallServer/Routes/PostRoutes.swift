@@ -61,9 +61,7 @@ struct PostRoutes {
     @Sendable func ingest(_ request: Request, context: HashwallRequestContext) async throws -> Response {
         try self.ingest.admit(headers: request.headers, peer: context.clientAddress)
         let prepared = try self.ingest.prepare(try await request.collectBody(limit: IngestEndpoint.maxBody))
-        let promise = context.channel.eventLoop.makePromise(of: PostID.self)
-        self.ingest.batcher.accept(prepared, promise: promise)
-        let id = try await promise.futureResult.get()
+        let id = try await self.ingest.accept(prepared, on: context.channel.eventLoop).get()
         return Response(status: .accepted, headers: JSONBody.headers, body: .init(byteBuffer: IngestEndpoint.accepted(id)))
     }
 }

@@ -126,9 +126,7 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
                 self.answer(APIErrorMiddleware<HashwallRequestContext>.answer(for: error, logger: self.logger), close: close, context: context)
                 return
             }
-            let promise = context.eventLoop.makePromise(of: PostID.self)
-            self.ingest.batcher.accept(prepared, promise: promise)
-            promise.futureResult.assumeIsolated().whenComplete { result in
+            self.ingest.accept(prepared, on: context.eventLoop).assumeIsolated().whenComplete { result in
                 switch result {
                 case .success(let id):
                     self.write(.accepted, headers: JSONBody.headers, body: IngestEndpoint.accepted(id), close: close, context: context)

@@ -5,6 +5,12 @@ import HashwallServer
 import Logging
 
 extension HashwallConfig {
+    /// Whether `text` is a URL with one of `schemes` and a host.
+    static func isURL(_ text: String, schemes: Set<String>) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return schemes.contains(scheme) && url.host?.isEmpty == false
+    }
+
     /// Every problem with the values, each named by its path (`server.port: must be 1 to 65535, got 0`).
     func validate() -> [String] {
         var problems: [String] = []
@@ -46,9 +52,8 @@ extension HashwallConfig {
         }
         let imap = self.channels.email.imap
         if self.channels.email.enabled, imap.enabled {
-            let scheme = URL(string: imap.url)?.scheme?.lowercased()
             check(
-                (scheme == "imap" || scheme == "imaps") && URL(string: imap.url)?.host?.isEmpty == false,
+                Self.isURL(imap.url, schemes: ["imap", "imaps"]),
                 "channels.email.imap.url: must be an imap:// or imaps:// URL with a host, got \"\(imap.url)\"")
             check(!imap.user.isEmpty, "channels.email.imap.user: must name the mailbox's user")
         }
@@ -61,9 +66,8 @@ extension HashwallConfig {
             mastodon.pollSeconds >= 3,
             "channels.mastodon.pollSeconds: must be at least 3 (servers allow 300 paging requests in 15 minutes), got \(mastodon.pollSeconds)")
         for (index, instance) in mastodon.instances.enumerated() {
-            let scheme = URL(string: instance.url)?.scheme?.lowercased()
             check(
-                (scheme == "https" || scheme == "http") && URL(string: instance.url)?.host?.isEmpty == false,
+                Self.isURL(instance.url, schemes: ["http", "https"]),
                 "channels.mastodon.instances[\(index)].url: must be an https:// URL such as https://mastodon.social, got \"\(instance.url)\"")
         }
         if mastodon.enabled {
@@ -72,24 +76,21 @@ extension HashwallConfig {
         }
         let bluesky = self.channels.bluesky
         if bluesky.enabled {
-            let jetstream = URL(string: bluesky.jetstreamURL)
             check(
-                ["ws", "wss"].contains(jetstream?.scheme?.lowercased() ?? "") && jetstream?.host?.isEmpty == false,
+                Self.isURL(bluesky.jetstreamURL, schemes: ["ws", "wss"]),
                 "channels.bluesky.jetstreamURL: must be a wss:// URL such as wss://jetstream2.us-east.bsky.network/subscribe, got \"\(bluesky.jetstreamURL)\""
             )
             for (key, value) in [("appviewURL", bluesky.appviewURL), ("serviceURL", bluesky.serviceURL)] {
-                let url = URL(string: value)
                 check(
-                    ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
+                    Self.isURL(value, schemes: ["http", "https"]),
                     "channels.bluesky.\(key): must be an https:// URL, got \"\(value)\"")
             }
             check(!self.event.hashtags.isEmpty, "event.hashtags: Bluesky follows the event's hashtags: name at least one")
         }
         let x = self.channels.x
         if x.enabled {
-            let url = URL(string: x.apiURL)
             check(
-                ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
+                Self.isURL(x.apiURL, schemes: ["http", "https"]),
                 "channels.x.apiURL: must be an https:// URL, got \"\(x.apiURL)\"")
             check(["stream", "search"].contains(x.mode), "channels.x.mode: must be \"stream\" or \"search\", got \"\(x.mode)\"")
             check(x.pollSeconds >= 2, "channels.x.pollSeconds: must be at least 2, got \(x.pollSeconds)")
@@ -101,9 +102,8 @@ extension HashwallConfig {
         }
         let nchan = self.fanout.nchan
         if nchan.enabled {
-            let url = URL(string: nchan.publishURL)
             check(
-                ["http", "https"].contains(url?.scheme?.lowercased() ?? "") && url?.host?.isEmpty == false,
+                Self.isURL(nchan.publishURL, schemes: ["http", "https"]),
                 "fanout.nchan.publishURL: must be an edge's publisher, like http://10.0.0.5:9081/pub, got \"\(nchan.publishURL)\"")
             check(nchan.maxBacklog >= 100, "fanout.nchan.maxBacklog: must be at least 100, got \(nchan.maxBacklog)")
         }
