@@ -14,6 +14,13 @@ import Testing
         #expect(list.firstMatch(in: "nique ta MERE") == "nique ta mère")
         #expect(list.firstMatch(in: "nique sa mère") == nil)
         #expect(list.firstMatch(in: "Bravo", "Le Con du 35") == "con")  // author names too
+        // Words are split the same way in ASCII text and in any other.
+        #expect(list.firstMatch(in: "«Quel con»") == "con")
+        #expect(list.firstMatch(in: "Quel con👏") == "con")
+        #expect(list.firstMatch(in: "Quel con_") == "con")
+        #expect(list.firstMatch(in: "Quel con2") == nil)
+        #expect(list.firstMatch(in: "Mère: nique-ta-mère!") == "nique ta mère")
+        #expect(list.firstMatch(in: "nique ta") == nil)
     }
 
     @Test func theDefaultListLeavesOrdinaryConferenceTalkAlone() {
@@ -271,6 +278,37 @@ import Testing
         #expect(try object(spliced)?["state"] as? String == "held")
         #expect(try posts.encode(post) == postJSON, "the same post is encoded once")
     }
+
+    @Test func theModerationFieldsAreWhatJSONEncoderMakesOfThemForEveryState() throws {
+        var generator = SeededGenerator(seed: 20_261_208)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        let object = { (data: Data) in try JSONSerialization.jsonObject(with: data) as? NSDictionary }
+        for round in 0..<300 {
+            let maybe = { (generator: inout SeededGenerator, text: String) in Bool.random(using: &generator) ? text : nil }
+            let post = Post(
+                id: PostID("api:\(round)"), channel: .api, author: Author(name: "A", handle: nil), text: "t",
+                createdAt: Date(timeIntervalSince1970: 1_795_000_000), receivedAt: Date(timeIntervalSince1970: 1_795_000_001))
+            let question =
+                Bool.random(using: &generator)
+                ? Moderation.Question(markedAt: 1_795_000_002.25, doneAt: Bool.random(using: &generator) ? 1_795_000_003 : nil) : nil
+            let moderation = Moderation(
+                state: PostState.allCases.randomElement(using: &generator)!,
+                heldSince: Bool.random(using: &generator) ? 1_795_000_001.5 + Double(round) : nil,
+                heldBecause: maybe(&generator, PostJSONWriterTests.text(Int.random(in: 0...12, using: &generator), using: &generator)),
+                authorKey: "api:x", contact: maybe(&generator, PostJSONWriterTests.text(8, using: &generator)), question: question)
+            let moderated = ModeratedPost(
+                stored: StoredPost(post: post, arrival: Int64(round), moderation: moderation), authorBanned: Bool.random(using: &generator),
+                authorTrusted: Bool.random(using: &generator))
+            var posts = PostJSON()
+            let written = try posts.encode(moderated)
+            #expect(try object(written) == object(encoder.encode(moderated)), "round \(round): \(String(decoding: written, as: UTF8.self))")
+            let text = String(decoding: written, as: UTF8.self)
+            for string in [moderation.heldBecause, moderation.contact].compactMap({ $0 }) {
+                #expect(text.contains(String(decoding: try encoder.encode(string), as: UTF8.self)), "round \(round)")
+            }
+        }
+    }
 }
 
 @Suite struct PostJSONWriterTests {
@@ -332,18 +370,5 @@ import Testing
             }
             if !same { return }
         }
-    }
-}
-
-/// A reproducible generator (SplitMix64) for tests that draw many cases.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { self.state = seed }
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

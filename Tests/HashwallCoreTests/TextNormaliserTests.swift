@@ -35,12 +35,40 @@ import Testing
         }
     }
 
+    @Test func everyASCIICharacterIsKeptDroppedOrSpacedByItsUnicodeCategory() {
+        for value in 0..<128 {
+            let scalar = Unicode.Scalar(UInt8(value))
+            let category = scalar.properties.generalCategory
+            let expected: String
+            switch value {
+            case 0x09, 0x20: expected = "a b"  // a space
+            case 0x0A...0x0D: expected = "a\nb"  // a line break
+            default: expected = category == .control ? "ab" : "a\(Character(scalar))b"
+            }
+            #expect(TextNormaliser.normalise("a\(Character(scalar))b") == expected, "U+\(String(value, radix: 16))")
+        }
+    }
+
+    @Test func oneLineTurnsEveryBreakIntoASpace() {
+        #expect(TextNormaliser.oneLine("Claire\nMartin\n\nRennes") == "Claire Martin  Rennes")
+        #expect(TextNormaliser.oneLine("Zoë 👩‍💻") == "Zoë 👩‍💻")
+    }
+
     @Test func foldingIgnoresCaseAndAccents() {
         #expect(TextNormaliser.fold("CapComNét  ÉTÉ") == "capcomnet ete")
     }
 }
 
 @Suite struct TextScannerTests {
+    @Test func asciiWordCharactersAreUnicodesLettersDigitsAndUnderscore() {
+        for value in 0..<128 {
+            let scalar = Unicode.Scalar(UInt8(value))
+            let expected = scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            #expect(TextScanner.isWordCharacter(scalar) == expected, "U+\(String(value, radix: 16))")
+        }
+        #expect(TextScanner.scan("HTTPS://example.org/a et Https://x.fr").spans.filter { $0.kind == .url }.count == 2)
+    }
+
     @Test func hashtagsInEverySpellingAreOneTag() {
         let result = TextScanner.scan("#CapComNet #capcomnet #CAPCOMNET #capcomnét et #IA")
         #expect(result.hashtags == ["capcomnet", "ia"])

@@ -4,8 +4,8 @@ import HashwallCore
 
 /// The JSON body of `POST /api/ingest` (DESIGN.md), checked field by field. Parsing is a pure function of the
 /// bytes, so it is fuzzed without a server (`make fuzz`).
-public struct IngestBody: Decodable, Sendable {
-    public struct AuthorBody: Decodable, Sendable {
+public struct IngestBody: Decodable, Sendable, Equatable {
+    public struct AuthorBody: Decodable, Sendable, Equatable {
         var name: String
         var handle: String?
     }
@@ -17,12 +17,15 @@ public struct IngestBody: Decodable, Sendable {
     var url: String?
     var repostOf: String?
 
+    private static let decoder = JSONDecoder()
+
     /// Decodes `bytes`; every problem becomes an ``InvalidField`` naming the field.
     public static func decode(_ bytes: [UInt8]) throws -> IngestBody {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw InvalidField("body", "is not valid UTF-8") }
         try JSONNesting.check(bytes)
+        if let body = Self.quickDecode(bytes) { return body }
         do {
-            return try JSONDecoder().decode(IngestBody.self, from: Data(bytes))
+            return try Self.decoder.decode(IngestBody.self, from: Data(bytes))
         } catch let error as DecodingError {
             throw Self.invalidField(error)
         }
@@ -30,12 +33,13 @@ public struct IngestBody: Decodable, Sendable {
 
     /// The post this body describes. Without an `id`, the id comes from the content, so the same body twice is one post.
     public func incoming() throws -> IncomingPost {
-        if let id, id.isEmpty || id.count > 256 || id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // Counts in characters, but only for strings that may be too long: counting is a walk over the text.
+        if let id, id.isEmpty || Self.longer(id, than: 256) || id.unicodeScalars.contains(where: Self.isControl) {
             throw InvalidField("id", "must be 1 to 256 characters without control characters")
         }
-        guard self.author.name.count <= 200 else { throw InvalidField("author.name", "is longer than 200 characters") }
-        if let handle = self.author.handle, handle.count > 200 { throw InvalidField("author.handle", "is longer than 200 characters") }
-        guard self.text.count <= 20_000 else { throw InvalidField("text", "is longer than 20000 characters") }
+        guard !Self.longer(self.author.name, than: 200) else { throw InvalidField("author.name", "is longer than 200 characters") }
+        if let handle = self.author.handle, Self.longer(handle, than: 200) { throw InvalidField("author.handle", "is longer than 200 characters") }
+        guard !Self.longer(self.text, than: 20_000) else { throw InvalidField("text", "is longer than 20000 characters") }
         if let url {
             guard url.count <= 2048, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
                 throw InvalidField("url", "must be an http or https URL")
@@ -46,6 +50,16 @@ public struct IngestBody: Decodable, Sendable {
         return IncomingPost(
             id: PostID("api:" + nativeID), channel: .api, author: Author(name: self.author.name, handle: self.author.handle),
             text: self.text, createdAt: createdAt, url: self.url, repostOf: self.repostOf.map { PostID("api:" + $0) })
+    }
+
+    /// Whether `text` has more than `limit` characters (no character is shorter than one UTF-8 byte).
+    private static func longer(_ text: String, than limit: Int) -> Bool {
+        text.utf8.count > limit && text.count > limit
+    }
+
+    /// Unicode's control characters (general category Cc): U+0000–U+001F and U+007F–U+009F.
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     private static func contentID(_ parts: String...) -> String {

@@ -22,14 +22,9 @@ public struct PostJSON {
     /// A moderated post's JSON: the post's own object with the moderation fields appended to it.
     mutating func encode(_ moderated: ModeratedPost) throws -> Data {
         var json = try self.encode(moderated.stored.post)
-        let fields = try self.encoder.encode(ModeratedPost.Fields(moderated))
-        // Two JSON objects, `{…}` and `{…}`, become one: `{…,…}`.
-        guard json.last == UInt8(ascii: "}"), fields.first == UInt8(ascii: "{"), fields.count > 2 else {
-            return try self.encoder.encode(moderated)
-        }
-        json.removeLast()
-        json.append(UInt8(ascii: ","))
-        json.append(fields.dropFirst())
+        json.removeLast()  // the post's closing brace: the object goes on
+        json.append(contentsOf: PostJSONWriter.moderationFields(moderated))
+        json.append(UInt8(ascii: "}"))
         return json
     }
 }

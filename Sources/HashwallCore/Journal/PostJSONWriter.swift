@@ -3,7 +3,7 @@ import Foundation
 /// A post's JSON written byte by byte: the object `JSONEncoder` (`.withoutEscapingSlashes`) makes of
 /// `Post.encode(to:)` — same keys and values, every string escaped as it escapes it (a test compares both over
 /// hostile posts), keys in declaration order (JSONEncoder's follow its dictionary) — at a fraction of its cost. Every accepted post is encoded once for its row and its frames, on the journal's writer.
-enum PostJSONWriter {
+public enum PostJSONWriter {
     static func encode(_ post: Post) -> Data {
         var out: [UInt8] = []
         out.reserveCapacity(320 + post.text.utf8.count + post.author.name.utf8.count)
@@ -53,6 +53,43 @@ enum PostJSONWriter {
         }
         out.append(UInt8(ascii: "}"))
         return Data(out)
+    }
+
+    /// The fields ``ModeratedPost`` adds to its post's object, each preceded by a comma: what `JSONEncoder` makes of
+    /// ``ModeratedPost/Fields``, to be appended to the post's object before its closing brace.
+    static func moderationFields(_ moderated: ModeratedPost) -> [UInt8] {
+        let moderation = moderated.stored.moderation
+        var out: [UInt8] = []
+        out.reserveCapacity(160 + (moderation.heldBecause?.utf8.count ?? 0) + (moderation.contact?.utf8.count ?? 0))
+        out.append(contentsOf: #","state":"#.utf8)
+        string(moderation.state.rawValue, into: &out)
+        out.append(contentsOf: #","heldSince":"#.utf8)
+        optional(moderation.heldSince.map { WireDate.format(Date(timeIntervalSince1970: $0)) }, into: &out)
+        out.append(contentsOf: #","heldBecause":"#.utf8)
+        optional(moderation.heldBecause, into: &out)
+        out.append(contentsOf: #","authorBanned":\#(moderated.authorBanned),"authorTrusted":\#(moderated.authorTrusted),"contact":"#.utf8)
+        optional(moderation.contact, into: &out)
+        out.append(contentsOf: #","question":"#.utf8)
+        if let question = moderation.question {
+            out.append(contentsOf: #"{"markedAt":"#.utf8)
+            string(WireDate.format(Date(timeIntervalSince1970: question.markedAt)), into: &out)
+            out.append(contentsOf: #","doneAt":"#.utf8)
+            optional(question.doneAt.map { WireDate.format(Date(timeIntervalSince1970: $0)) }, into: &out)
+            out.append(UInt8(ascii: "}"))
+        } else {
+            out.append(contentsOf: "null".utf8)
+        }
+        return out
+    }
+
+    /// `{"id":"…"}`: the answer to an accepted post.
+    public static func idObject(_ id: PostID) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(12 + id.rawValue.utf8.count)
+        out.append(contentsOf: #"{"id":"#.utf8)
+        string(id.rawValue, into: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     private static func optional(_ value: String?, into out: inout [UInt8]) {

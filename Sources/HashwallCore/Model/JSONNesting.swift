@@ -5,6 +5,7 @@ public enum JSONNesting {
     public static let maxDepth = 32
 
     /// - Throws: ``InvalidField`` (`body`) when arrays and objects nest deeper than `maxDepth`.
+    @inlinable
     public static func check(_ bytes: some Sequence<UInt8>, maxDepth: Int = Self.maxDepth) throws {
         var depth = 0
         var inString = false

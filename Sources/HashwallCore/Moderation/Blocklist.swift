@@ -9,11 +9,14 @@ public struct Blocklist: Sendable {
         "nigger", "kys", "kill yourself",
     ]
 
-    private let phrases: [(entry: String, words: [Substring])]
+    /// Each entry's words, as UTF-8: folded text is NFC, so two words are the same exactly when their bytes are.
+    private let phrases: [(entry: String, words: [[UInt8]])]
 
     public init(_ entries: [String]) {
         self.phrases = entries.compactMap { entry in
-            let words = Self.words(TextNormaliser.fold(entry))
+            let folded = TextNormaliser.fold(entry)
+            let bytes = Array(folded.utf8)
+            let words = Self.words(folded).map { Array(bytes[$0]) }
             return words.isEmpty ? nil : (entry, words)
         }
     }
@@ -27,7 +30,8 @@ public struct Blocklist: Sendable {
     public func firstMatch(inFolded texts: [String]) -> String? {
         guard !self.phrases.isEmpty else { return nil }
         for folded in texts {
-            let words = Self.words(folded)
+            let bytes = Array(folded.utf8)
+            let words = Self.words(folded).map { bytes[$0] }
             for phrase in self.phrases where Self.contains(words, phrase.words) {
                 return phrase.entry
             }
@@ -35,14 +39,33 @@ public struct Blocklist: Sendable {
         return nil
     }
 
-    private static func words(_ folded: String) -> [Substring] {
-        folded.split { !($0.isLetter || $0.isNumber) }
+    /// Where the words of `folded` are (runs of letters and digits), as ranges of its UTF-8 offsets.
+    private static func words(_ folded: String) -> [Range<Int>] {
+        let utf8 = folded.utf8
+        if TextNormaliser.isASCII(folded) {  // the same words, byte by byte: ASCII's letters and digits
+            var words: [Range<Int>] = []
+            var start: Int?
+            for (offset, byte) in utf8.enumerated() {
+                let isWordByte = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                if isWordByte, start == nil { start = offset }
+                if !isWordByte, let first = start {
+                    words.append(first..<offset)
+                    start = nil
+                }
+            }
+            if let first = start { words.append(first..<utf8.count) }
+            return words
+        }
+        return folded.split { !($0.isLetter || $0.isNumber) }.map {
+            utf8.distance(from: utf8.startIndex, to: $0.startIndex)..<utf8.distance(from: utf8.startIndex, to: $0.endIndex)
+        }
     }
 
-    private static func contains(_ words: [Substring], _ phrase: [Substring]) -> Bool {
+    private static func contains(_ words: [ArraySlice<UInt8>], _ phrase: [[UInt8]]) -> Bool {
         guard phrase.count <= words.count else { return false }
-        for start in 0...(words.count - phrase.count) where words[start] == phrase[0] {
-            if zip(words[start..<(start + phrase.count)], phrase).allSatisfy({ $0 == $1 }) { return true }
+        let same = { (word: ArraySlice<UInt8>, other: [UInt8]) in word.count == other.count && word.elementsEqual(other) }
+        for start in 0...(words.count - phrase.count) where same(words[start], phrase[0]) {
+            if zip(words[start..<(start + phrase.count)], phrase).allSatisfy(same) { return true }
         }
         return false
     }

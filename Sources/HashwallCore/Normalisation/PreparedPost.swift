@@ -32,9 +32,9 @@ public struct PreparedPost: Sendable {
         var text = TextNormaliser.normalise(incoming.text)
         if text.isEmpty, incoming.repostOnly, incoming.repostOf != nil { text = "↻" }  // never shown: it only counts
         guard !text.isEmpty else { throw InvalidField("text", "is empty") }
-        let name = TextNormaliser.normalise(incoming.author.name).replacingOccurrences(of: "\n", with: " ")
+        let name = TextNormaliser.oneLine(TextNormaliser.normalise(incoming.author.name))
         guard !name.isEmpty else { throw InvalidField("author.name", "is empty") }
-        let handle = incoming.author.handle.map { TextNormaliser.normalise($0).replacingOccurrences(of: "\n", with: " ") }
+        let handle = incoming.author.handle.map { TextNormaliser.oneLine(TextNormaliser.normalise($0)) }
         let scan = TextScanner.scan(text)
         // A date in the future would pin a post on top of the wall: no post is newer than its arrival.
         let createdAt = min(
@@ -44,7 +44,7 @@ public struct PreparedPost: Sendable {
             author: Author(name: name, handle: handle?.isEmpty == true ? nil : handle),
             text: text, createdAt: createdAt, receivedAt: receivedAt, url: incoming.url, media: Array(incoming.media.prefix(Media.maxPerPost)),
             hashtags: scan.hashtags, spans: scan.spans, reposts: max(0, incoming.reposts ?? 0),
-            contentWarning: incoming.contentWarning.map { TextNormaliser.normalise($0).replacingOccurrences(of: "\n", with: " ") }
+            contentWarning: incoming.contentWarning.map { TextNormaliser.oneLine(TextNormaliser.normalise($0)) }
                 .flatMap { $0.isEmpty ? nil : String($0.prefix(500)) })
 
         let folded = TextNormaliser.fold(text)

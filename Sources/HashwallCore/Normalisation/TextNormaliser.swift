@@ -40,6 +40,12 @@ public enum TextNormaliser {
         return String(out)
     }
 
+    /// Normalised `text` on one line: each line break (normalised text has only `\n`) becomes a space.
+    public static func oneLine(_ text: String) -> String {
+        guard text.utf8.contains(0x0A) else { return text }
+        return String(decoding: text.utf8.map { $0 == 0x0A ? 0x20 : $0 }, as: UTF8.self)  // 0x0A is never inside a longer UTF-8 sequence
+    }
+
     /// The comparison form of already normalised text: lower case, accents removed, all white space as one
     /// space. `#CapComNét` and `#capcomnet` fold to the same string. Hostile spellings fold too: invisible format
     /// characters (soft hyphen, zero-width joiners, word joiners, bidi marks, tag characters) are dropped, so they
@@ -118,6 +124,12 @@ public enum TextNormaliser {
             return .drop
         case 0x200B, 0xFEFF, 0x2060:  // zero-width space, BOM, word joiner: invisible, used to dodge filters
             return .drop
+        case 0x00..<0x20, 0x7F:  // ASCII's other control characters
+            return .drop
+        case 0x20:
+            return .space
+        case 0x21..<0x7F:
+            return .keep
         default:
             break
         }

@@ -41,7 +41,11 @@ public enum TextScanner {
     }
 
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        if scalar.isASCII {  // the same answer without looking up Unicode properties
+            let value = scalar.value
+            return value == 0x5F || (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+        }
+        return scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
             || scalar.properties.generalCategory == .nonspacingMark
     }
 
@@ -107,7 +111,13 @@ public enum TextScanner {
     private static func hasPrefix(_ s: [Unicode.Scalar], at start: Int, _ prefix: String) -> Bool {
         var index = start
         for p in prefix.unicodeScalars {
-            guard index < s.count, s[index].properties.lowercaseMapping == String(p) else { return false }
+            guard index < s.count else { return false }
+            let scalar = s[index]
+            if scalar.isASCII {  // `p` is lower-case ASCII
+                guard scalar == p || ((0x41...0x5A).contains(scalar.value) && scalar.value + 0x20 == p.value) else { return false }
+            } else {
+                guard scalar.properties.lowercaseMapping == String(p) else { return false }
+            }
             index += 1
         }
         return true

@@ -74,6 +74,12 @@ extension PostStore {
 
     /// The index at which `slot` sits (or would sit) in `order`: binary search on (createdAt, arrival).
     func position(of slot: Slot) -> Int {
+        // Most posts are the newest: after the last one, without the search's lookups.
+        if let lastID = self.order.last, let last = self.slots[lastID],
+            (last.post.createdAt, last.arrival) < (slot.post.createdAt, slot.arrival)
+        {
+            return self.order.count
+        }
         var low = 0
         var high = self.order.count
         while low < high {

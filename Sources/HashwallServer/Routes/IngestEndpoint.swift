@@ -63,18 +63,21 @@ public struct IngestEndpoint: Sendable {
 
     /// The 202 answer's body.
     static func accepted(_ id: PostID) -> ByteBuffer {
-        JSONBody.encode(["id": id.rawValue])
+        ByteBuffer(bytes: PostJSONWriter.idObject(id))
     }
 }
 
-/// Prepared posts from every connection, handed to the ``Intake`` in batches: while one batch is being made
-/// durable, the next gathers; each waiting request learns its post's id (or the batch's error) once its batch is
-/// on disk.
+/// Prepared posts from every connection, handed to the ``Intake`` in batches, two at a time: while one batch is
+/// being made durable, the next is merged and moderated and waits in the journal's queue, and a third gathers here;
+/// each waiting request learns its post's id (or its batch's error) once its batch is on disk.
 final class IngestBatcher: Sendable {
     /// Posts handed to the intake at once (as many as one journal transaction takes).
     static let maxBatch = 1024
+    /// Batches between the intake and the disk at once. One would leave the intake idle during every commit and the
+    /// journal idle while the intake merges; more than two only makes batches smaller.
+    static let maxInFlight = 2
     let intake: Intake
-    private let queue = Mutex<(waiting: [(PreparedPost, EventLoopPromise<PostID>)], draining: Bool)>(([], false))
+    private let queue = Mutex<(waiting: [(PreparedPost, EventLoopPromise<PostID>)], inFlight: Int)>(([], 0))
 
     init(intake: Intake) {
         self.intake = intake
@@ -85,19 +88,21 @@ final class IngestBatcher: Sendable {
     func accept(_ post: PreparedPost, promise: EventLoopPromise<PostID>) {
         let start = self.queue.withLock { queue in
             queue.waiting.append((post, promise))
-            guard !queue.draining else { return false }
-            queue.draining = true
+            guard queue.inFlight < Self.maxInFlight else { return false }
+            queue.inFlight += 1
             return true
         }
         if start { Task { await self.drain() } }
     }
 
+    /// Hands batches to the intake until none is waiting. Posts from one connection come one at a time (each waits
+    /// for its answer), so two batches in flight never hold two posts of one client out of order.
     private func drain() async {
         while true {
             let batch = self.queue.withLock { queue in
                 let batch = Array(queue.waiting.prefix(Self.maxBatch))
                 queue.waiting.removeFirst(batch.count)
-                if batch.isEmpty { queue.draining = false }
+                if batch.isEmpty { queue.inFlight -= 1 }
                 return batch
             }
             guard !batch.isEmpty else { return }
