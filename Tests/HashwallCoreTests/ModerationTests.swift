@@ -372,3 +372,27 @@ import Testing
         }
     }
 }
+
+@Suite struct WireDateTests {
+    @Test func datesAreWrittenAsTheISO8601FormatterWritesThem() {
+        let whole = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
+        let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        var generator = SeededGenerator(seed: 1_795_000_000)
+        var instants: [Double] = [0, 0.001, 0.5, 951_782_400.25, 1_795_000_000.123, 4_102_444_800.999, 253_402_300_799.999, -1.5, 253_402_300_800]
+        for index in 0..<30_000 {
+            switch index % 3 {
+            case 0:
+                instants.append(
+                    Double(Int.random(in: 0...4_102_444_800, using: &generator)) + Double(Int.random(in: 0...999, using: &generator)) / 1000)
+            case 1: instants.append(Double.random(in: 0...4_102_444_800, using: &generator))
+            default: instants.append(Double(Int.random(in: 0...253_402_300_799, using: &generator)))
+            }
+        }
+        for seconds in instants {
+            let date = Date(timeIntervalSince1970: seconds)
+            let expected = seconds.rounded(.down) == seconds ? date.formatted(whole) : date.formatted(fractional)
+            #expect(WireDate.format(date) == expected, "\(seconds)")
+            if seconds >= 0 && seconds < 253_402_300_800 { #expect(WireDate.written(date) == expected, "\(seconds)") }
+        }
+    }
+}

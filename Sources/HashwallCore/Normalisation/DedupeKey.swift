@@ -32,14 +32,16 @@ public struct DedupeKey: Sendable, Hashable {
     init(rule: Rule, parts: [String]) {
         var hasher = SHA256()
         hasher.update(data: [rule.rawValue])
-        for part in parts {
-            hasher.update(data: Array(part.utf8))
+        for var part in parts {
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
             hasher.update(data: [0])
         }
-        let digest = Array(hasher.finalize())
+        let (high, low) = hasher.finalize().withUnsafeBytes { digest in
+            (digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+        }
         self.rule = rule
-        self.high = digest[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
-        self.low = digest[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        self.high = high
+        self.low = low
     }
 
     /// The key every delivery of source item `id` shares.

@@ -19,10 +19,10 @@ public struct ClientAddresses: Sendable {
     }
 
     /// The right-most address in `forwardedFor` that is not a trusted proxy (each proxy appends the address it
-    /// saw), when `peer` is trusted; else `peer`.
-    func client(peer: String, forwardedFor: [String]) -> String {
+    /// saw), when `peer` is trusted; else `peer` (and the headers are not read).
+    func client(peer: String, forwardedFor: @autoclosure () -> [String]) -> String {
         guard self.trustedProxies.contains(peer) else { return peer }
-        let hops = forwardedFor.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let hops = forwardedFor().flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         for hop in hops.reversed() where !self.trustedProxies.contains(hop) {
             return hop.isEmpty || hop.count > 64 ? peer : hop
         }

@@ -67,17 +67,14 @@ public struct IngestEndpoint: Sendable {
     }
 }
 
-/// Prepared posts from every connection, handed to the ``Intake`` in batches, two at a time: while one batch is
-/// being made durable, the next is merged and moderated and waits in the journal's queue, and a third gathers here;
-/// each waiting request learns its post's id (or its batch's error) once its batch is on disk.
+/// Prepared posts from every connection, handed to the ``Intake`` in batches: while one batch is being made
+/// durable, the next gathers; each waiting request learns its post's id (or the batch's error) once its batch is
+/// on disk.
 final class IngestBatcher: Sendable {
     /// Posts handed to the intake at once (as many as one journal transaction takes).
     static let maxBatch = 1024
-    /// Batches between the intake and the disk at once. One would leave the intake idle during every commit and the
-    /// journal idle while the intake merges; more than two only makes batches smaller.
-    static let maxInFlight = 2
     let intake: Intake
-    private let queue = Mutex<(waiting: [(PreparedPost, EventLoopPromise<PostID>)], inFlight: Int)>(([], 0))
+    private let queue = Mutex<(waiting: [(PreparedPost, EventLoopPromise<PostID>)], draining: Bool)>(([], false))
 
     init(intake: Intake) {
         self.intake = intake
@@ -88,21 +85,19 @@ final class IngestBatcher: Sendable {
     func accept(_ post: PreparedPost, promise: EventLoopPromise<PostID>) {
         let start = self.queue.withLock { queue in
             queue.waiting.append((post, promise))
-            guard queue.inFlight < Self.maxInFlight else { return false }
-            queue.inFlight += 1
+            guard !queue.draining else { return false }
+            queue.draining = true
             return true
         }
         if start { Task { await self.drain() } }
     }
 
-    /// Hands batches to the intake until none is waiting. Posts from one connection come one at a time (each waits
-    /// for its answer), so two batches in flight never hold two posts of one client out of order.
     private func drain() async {
         while true {
             let batch = self.queue.withLock { queue in
                 let batch = Array(queue.waiting.prefix(Self.maxBatch))
                 queue.waiting.removeFirst(batch.count)
-                if batch.isEmpty { queue.inFlight -= 1 }
+                if batch.isEmpty { queue.draining = false }
                 return batch
             }
             guard !batch.isEmpty else { return }

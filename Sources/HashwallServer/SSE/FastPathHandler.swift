@@ -129,7 +129,7 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.ingest.accept(prepared, on: context.eventLoop).assumeIsolated().whenComplete { result in
                 switch result {
                 case .success(let id):
-                    self.write(.accepted, headers: JSONBody.headers, body: IngestEndpoint.accepted(id), close: close, context: context)
+                    self.write(.accepted, headers: Self.acceptedHeaders, body: IngestEndpoint.accepted(id), close: close, context: context)
                 case .failure(let error):
                     self.answer(APIErrorMiddleware<HashwallRequestContext>.answer(for: error, logger: self.logger), close: close, context: context)
                 }
@@ -143,15 +143,18 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func answer(_ error: any HTTPResponseError, close: Bool, context: ChannelHandlerContext) {
         // Every error of this path is an `APIError`; anything else would be answered by its status alone.
         let error = (error as? APIError) ?? APIError(error.status, error.status.reasonPhrase)
-        self.write(error.status, headers: error.headers, body: error.body, close: close, context: context)
+        self.write(error.status, headers: error.headers + SecurityHeaders.fields, body: error.body, close: close, context: context)
     }
 
-    /// Writes a whole answer (with the security headers and its length), then takes the requests that waited.
+    /// The 202's headers, security headers included.
+    private static let acceptedHeaders = JSONBody.headers + SecurityHeaders.fields
+
+    /// Writes a whole answer (`headers` with the security headers; its length is added), then takes the requests
+    /// that waited.
     private func write(_ status: HTTPResponse.Status, headers: HTTPFields, body: ByteBuffer, close: Bool, context: ChannelHandlerContext) {
         guard context.channel.isActive else { return }
         var fields = headers
-        fields.append(contentsOf: SecurityHeaders.fields)
-        fields[.contentLength] = String(body.readableBytes)
+        fields.append(HTTPField(name: .contentLength, value: String(body.readableBytes)))
         if close { fields[.connection] = "close" }
         context.write(self.wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
         context.write(self.wrapOutboundOut(.body(body)), promise: nil)
@@ -278,5 +281,13 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func leave(context: ChannelHandlerContext) {
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+    }
+}
+
+extension HTTPFields {
+    static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
+        var fields = lhs
+        fields.append(contentsOf: rhs)
+        return fields
     }
 }
