@@ -132,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HashwallCoreTests",
-            dependencies: ["HashwallCore", "HashwallTestSupport"],
+            dependencies: ["HashwallCore", "HashwallTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

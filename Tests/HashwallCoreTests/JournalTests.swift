@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HashwallCore
 import HashwallTestSupport
 import Logging
@@ -108,6 +109,50 @@ func incoming(_ id: String, name: String = "Claire", text: String) -> IncomingPo
             #expect(error.description.contains("not a database"))
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
+    }
+
+    @Test func aKeyLearnedAgainDedupesToItsNewestPostAfterARestart() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        // Two posts in memory, eight keys: "hello" is forgotten after a few posts, then learned again by a new post.
+        try await withWall(path: path, limits: StoreLimits(maxPosts: 2, maxRememberedKeys: 8)) { intake, _, _ in
+            #expect(try await intake.accept(incoming("api:first", text: "hello")) == PostID("api:first"))
+            for i in 0..<6 { _ = try await intake.accept(incoming("api:filler\(i)", name: "F\(i)", text: "filler \(i)")) }
+            #expect(try await intake.accept(incoming("api:second", text: "hello")) == PostID("api:second"))
+        }
+        // Restarted with room for every key on disk: both rows of the "hello" key come back, the newest wins.
+        try await withWall(path: path, limits: StoreLimits(maxPosts: 2, maxRememberedKeys: 100)) { intake, _, _ async throws in
+            #expect(try await intake.accept(incoming("api:third", text: "hello")) == PostID("api:second"))
+            #expect(try await intake.accept(incoming("api:first", text: "hello")) == PostID("api:first"))  // its own id still known
+        }
+    }
+
+    @Test func keysWrittenBeforeTheyBecameALogAreKeptByTheMigration() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("wall.sqlite")
+        try await withWall(path: path) { intake, _, _ in
+            _ = try await intake.accept(incoming("api:old", text: "written under v7"))
+        }
+        // Back to v7's table (a unique index on the key), as a database written before v8 has it.
+        let queue = try DatabaseQueue(path: path)
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE v7 (key BLOB NOT NULL UNIQUE, postID TEXT NOT NULL, createdAt REAL NOT NULL);
+                    INSERT INTO v7 SELECT key, postID, createdAt FROM dedupeKey;
+                    DROP TABLE dedupeKey;
+                    ALTER TABLE v7 RENAME TO dedupeKey;
+                    DELETE FROM grdb_migrations WHERE identifier LIKE 'v8:%';
+                    """)
+        }
+        try queue.close()
+        try await withWall(path: path) { intake, _, _ async throws in
+            #expect(try await intake.accept(incoming("api:again", text: "written under v7")) == PostID("api:old"))
+        }
+        let indexes = try await DatabaseQueue(path: path).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'dedupeKey'")
+        }
+        #expect(indexes.isEmpty, "\(indexes)")
     }
 
     @Test func aDatabaseFromANewerVersionIsRefused() async throws {

@@ -45,11 +45,14 @@ extension Journal {
                 let posts = try postRows.map(Self.decodeStored)
                 let keyRows = try Row.fetchAll(
                     db, sql: "SELECT key, postID, createdAt FROM dedupeKey ORDER BY rowid DESC LIMIT ?", arguments: [limits.maxRememberedKeys])
-                let keys = keyRows.reversed().compactMap { row -> PostStore.RememberedKey? in
-                    guard let key = DedupeKey(bytes: [UInt8](row["key"] as Data)) else { return nil }
-                    return PostStore.RememberedKey(
-                        key: key, postID: PostID(row["postID"]), createdAt: Date(timeIntervalSince1970: row["createdAt"]))
-                }
+                // Newest first: the first row of a key is its current one (a key learned again is appended again).
+                var seen = Set<DedupeKey>()
+                let keys = Array(
+                    keyRows.compactMap { row -> PostStore.RememberedKey? in
+                        guard let key = DedupeKey(bytes: [UInt8](row["key"] as Data)), seen.insert(key).inserted else { return nil }
+                        return PostStore.RememberedKey(
+                            key: key, postID: PostID(row["postID"]), createdAt: Date(timeIntervalSince1970: row["createdAt"]))
+                    }.reversed())
                 let bans = try Set(String.fetchAll(db, sql: "SELECT authorKey FROM ban"))
                 let settings = try Data.fetchOne(db, sql: "SELECT json FROM setting WHERE name = 'moderation'").map {
                     try JSONDecoder().decode(ModerationSettings.self, from: $0)

@@ -79,6 +79,19 @@ extension Journal {
         migrator.registerMigration("v7: the organisers' announcements") { db in
             try db.execute(sql: "CREATE TABLE announcement (id TEXT PRIMARY KEY NOT NULL, json BLOB NOT NULL, image BLOB)")
         }
+        // Dedupe keys are digests: a unique index on them put every new key on a random page of the index, and each
+        // commit wrote back one page per key (most of the WAL's bytes, and a sixth of the CPU of an ingested post). Keys are looked
+        // up in memory, never on disk: the table is a log, appended in order, read back newest first at start-up
+        // (the newest row of a key wins) and searched only to erase a post's keys.
+        migrator.registerMigration("v8: dedupe keys as a log, without a unique index") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE dedupeKeyLog (key BLOB NOT NULL, postID TEXT NOT NULL, createdAt REAL NOT NULL);
+                    INSERT INTO dedupeKeyLog (key, postID, createdAt) SELECT key, postID, createdAt FROM dedupeKey ORDER BY rowid;
+                    DROP TABLE dedupeKey;
+                    ALTER TABLE dedupeKeyLog RENAME TO dedupeKey;
+                    """)
+        }
         return migrator
     }
 }
@@ -158,7 +171,7 @@ struct EncodedEntry: Sendable {
                 ])
         }
         for key in self.keys {
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO dedupeKey (key, postID, createdAt) VALUES (?, ?, ?)").execute(
+            try db.cachedStatement(sql: "INSERT INTO dedupeKey (key, postID, createdAt) VALUES (?, ?, ?)").execute(
                 arguments: [key.key, key.postID, key.createdAt])
         }
         for (entry, inverse) in self.audit {
