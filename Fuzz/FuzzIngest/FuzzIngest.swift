@@ -8,6 +8,10 @@ import HashwallCore
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzIngest(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    // The quick reader answers only what JSONDecoder reads the same way (for bodies `decode` lets through to it).
+    if String(validating: bytes, as: UTF8.self) != nil, (try? JSONNesting.check(bytes)) != nil, let quick = IngestBody.quickDecode(bytes) {
+        precondition(quick == (try? JSONDecoder().decode(IngestBody.self, from: Data(bytes))), "quick reader and JSONDecoder differ")
+    }
     guard let body = try? IngestBody.decode(bytes), let incoming = try? body.incoming() else { return 0 }
     _ = try? PreparedPost(incoming, receivedAt: Date())
     return 0

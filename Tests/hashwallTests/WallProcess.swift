@@ -79,7 +79,13 @@ final class WallProcess: Sendable {
 
     /// Waits for the process to exit; returns its status.
     func exitStatus(within: Duration) async throws -> Int32 {
-        try await eventually(within: within, "the process to exit") { self.process.isRunning ? nil : self.process.terminationStatus }
+        do {
+            return try await eventually(within: within, "the process to exit") { self.process.isRunning ? nil : self.process.terminationStatus }
+        } catch is DeadlineExceeded {
+            // Say what it was doing: its last words.
+            throw Exited(
+                description: "still running after \(within); its log ends: \(self.standardError.suffix(3000)) \(self.standardOutput.suffix(1000))")
+        }
     }
 
     deinit {

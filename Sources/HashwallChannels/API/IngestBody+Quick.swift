@@ -3,8 +3,8 @@ extension IngestBody {
     /// the same way: an object with `author` (an object with a string `name`) and a string `text`, each known key
     /// once, with the type it must have. `nil` for anything else — a missing, null or mistyped field, a repeated key,
     /// a lone surrogate, a trailing comma — and ``decode(_:)`` asks `JSONDecoder`, whose answer (and error) stands.
-    /// A test compares both over every kind of body; this path is a fraction of the decoder's cost.
-    static func quickDecode(_ bytes: [UInt8]) -> IngestBody? {
+    /// A test and the ingest fuzzer compare both over every kind of body; this path is a fraction of the decoder's cost.
+    public static func quickDecode(_ bytes: [UInt8]) -> IngestBody? {
         bytes.withUnsafeBufferPointer { buffer in
             var reader = QuickJSONReader(bytes: buffer)
             guard let body = reader.ingestBody(), reader.atEnd else { return nil }
