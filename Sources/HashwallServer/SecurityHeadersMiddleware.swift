@@ -27,4 +27,11 @@ enum SecurityHeaders {
         .xContentTypeOptions: "nosniff",
         .referrerPolicy: "same-origin",
     ]
+
+    /// `headers` followed by these.
+    static func added(to headers: HTTPFields) -> HTTPFields {
+        var fields = headers
+        fields.append(contentsOf: Self.fields)
+        return fields
+    }
 }

@@ -41,7 +41,7 @@ public struct IngestBody: Decodable, Sendable, Equatable {
         if let handle = self.author.handle, Self.longer(handle, than: 200) { throw InvalidField("author.handle", "is longer than 200 characters") }
         guard !Self.longer(self.text, than: 20_000) else { throw InvalidField("text", "is longer than 20000 characters") }
         if let url {
-            guard url.count <= 2048, let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
+            guard !Self.longer(url, than: 2048), let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
                 throw InvalidField("url", "must be an http or https URL")
             }
         }

@@ -46,7 +46,7 @@ extension Journal {
                 let keyRows = try Row.fetchAll(
                     db, sql: "SELECT key, postID, createdAt FROM dedupeKey ORDER BY rowid DESC LIMIT ?", arguments: [limits.maxRememberedKeys])
                 // Newest first: the first row of a key is its current one (a key learned again is appended again).
-                var seen = Set<DedupeKey>()
+                var seen = Set<DedupeKey>(minimumCapacity: keyRows.count)
                 let keys = Array(
                     keyRows.compactMap { row -> PostStore.RememberedKey? in
                         guard let key = DedupeKey(bytes: [UInt8](row["key"] as Data)), seen.insert(key).inserted else { return nil }

@@ -46,7 +46,7 @@ public struct Blocklist: Sendable {
             var words: [Range<Int>] = []
             var start: Int?
             for (offset, byte) in utf8.enumerated() {
-                let isWordByte = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                let isWordByte = TextNormaliser.isASCIILetterOrDigit(UInt32(byte))
                 if isWordByte, start == nil { start = offset }
                 if !isWordByte, let first = start {
                     words.append(first..<offset)

@@ -89,6 +89,11 @@ public enum TextNormaliser {
         "ω": "w", "ς": "c",
     ]
 
+    /// `0`–`9`, `A`–`Z`, `a`–`z`: the ASCII scalars that are Unicode letters or numbers.
+    static func isASCIILetterOrDigit(_ value: UInt32) -> Bool {
+        (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+    }
+
     static func isASCII(_ text: String) -> Bool {
         text.utf8.allSatisfy { $0 < 0x80 }
     }

@@ -42,8 +42,7 @@ public enum TextScanner {
 
     static func isWordCharacter(_ scalar: Unicode.Scalar) -> Bool {
         if scalar.isASCII {  // the same answer without looking up Unicode properties
-            let value = scalar.value
-            return value == 0x5F || (0x30...0x39).contains(value) || (0x41...0x5A).contains(value) || (0x61...0x7A).contains(value)
+            return scalar == "_" || TextNormaliser.isASCIILetterOrDigit(scalar.value)
         }
         return scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil
             || scalar.properties.generalCategory == .nonspacingMark

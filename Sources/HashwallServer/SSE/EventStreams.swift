@@ -33,15 +33,11 @@ public struct EventStreams: Sendable {
 
     /// The stream's own headers and the security headers: neither path to a stream goes through the router's
     /// middlewares, so the stream sets them itself.
-    static let headers: HTTPFields = {
-        var fields: HTTPFields = [
-            .contentType: "text/event-stream; charset=utf-8",
-            .cacheControl: "no-cache",
-            .xAccelBuffering: "no",
-        ]
-        fields.append(contentsOf: SecurityHeaders.fields)
-        return fields
-    }()
+    static let headers = SecurityHeaders.added(to: [
+        .contentType: "text/event-stream; charset=utf-8",
+        .cacheControl: "no-cache",
+        .xAccelBuffering: "no",
+    ])
 
     /// What a request asks: the hub (by `view`) and the last event its client has. The header (sent by
     /// browsers on reconnect) wins over the query (what a page uses after its snapshot).

@@ -143,11 +143,11 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func answer(_ error: any HTTPResponseError, close: Bool, context: ChannelHandlerContext) {
         // Every error of this path is an `APIError`; anything else would be answered by its status alone.
         let error = (error as? APIError) ?? APIError(error.status, error.status.reasonPhrase)
-        self.write(error.status, headers: error.headers + SecurityHeaders.fields, body: error.body, close: close, context: context)
+        self.write(error.status, headers: SecurityHeaders.added(to: error.headers), body: error.body, close: close, context: context)
     }
 
     /// The 202's headers, security headers included.
-    private static let acceptedHeaders = JSONBody.headers + SecurityHeaders.fields
+    private static let acceptedHeaders = SecurityHeaders.added(to: JSONBody.headers)
 
     /// Writes a whole answer (`headers` with the security headers; its length is added), then takes the requests
     /// that waited.
@@ -281,13 +281,5 @@ final class FastPathHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     private func leave(context: ChannelHandlerContext) {
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-    }
-}
-
-extension HTTPFields {
-    static func + (lhs: HTTPFields, rhs: HTTPFields) -> HTTPFields {
-        var fields = lhs
-        fields.append(contentsOf: rhs)
-        return fields
     }
 }
